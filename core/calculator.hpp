@@ -1,0 +1,62 @@
+// The calculator every property uses (the ASE seam): it owns a potential and
+// its neighbor list, and gives per system of a batch the energy, the virial,
+// the stress, and per atom the forces and energies. Neighbors are rebuilt
+// only when an atom moved more than half the skin or a cell changed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/atoms.hpp"
+#include "core/neighbor/neighbor_list.hpp"
+#include "potentials/potential.hpp"
+
+namespace kprop {
+
+struct CalculatorOptions {
+  double skin = 1.0;  // Å
+  // Half lists on host backends (Newton's third law halves the work), full
+  // lists on GPUs (no atomics); overridable for tests and tuning.
+  enum class List { Auto, Half, Full } list = List::Auto;
+};
+
+class Calculator {
+ public:
+  explicit Calculator(std::shared_ptr<Potential> potential, CalculatorOptions options = {});
+
+  // Energies and forces of every system in the batch; virials (and so
+  // stresses) when `virial`. Writes forces into atoms.f.
+  void compute(Atoms& atoms, bool virial = true);
+
+  double energy(int s) const { return energy_[s]; }          // eV
+  const std::vector<double>& energies() const { return energy_; }
+  // Potential virial W = sum r (x) f (eV, LAMMPS sign), symmetric.
+  Mat3 virial(int s) const;
+  // Kinetic tensor K = sum m v (x) v (eV); zero without velocities.
+  Mat3 kinetic(int s) const;
+  // Stress in the ASE convention, (1/V) dE/d(strain) - K/V = -(W + K)/V,
+  // eV/Å^3, tension positive. Multiply by units::ev_per_a3_to_gpa for GPa.
+  Mat3 stress(int s) const;
+
+  Kokkos::View<double*> per_atom_energy() const { return out_.energy; }
+  Kokkos::View<double* [6]> per_atom_virial() const { return out_.virial; }
+
+  Potential& potential() { return *potential_; }
+  const NeighborList& neighbors() const { return list_; }
+  NeighborKind neighbor_kind() const { return list_.kind(); }
+
+ private:
+  void map_species(const Atoms& atoms);
+
+  std::shared_ptr<Potential> potential_;
+  NeighborList list_;
+  ComputeOutput out_;
+  std::vector<std::string> mapped_species_;
+  Kokkos::View<int*> element_of_type_;
+  std::vector<double> energy_;
+  std::vector<std::array<double, 6>> virial_, kinetic_;
+  std::vector<double> volume_;
+};
+
+}  // namespace kprop

@@ -1,0 +1,92 @@
+// Verlet neighbor lists for a batch of systems, built on the device.
+//
+// Every neighbor is stored as (j, periodic image of j), so a cell narrower
+// than the cutoff (a one-atom primitive cell, a thin slab) sees all of the
+// images of every atom, its own included, exactly as a replicated supercell
+// would. No ghost atoms: the batch stays one flat array.
+//
+// Binning is in fractional coordinates per system (bins are parallelepipeds
+// of the cell's shape, size about (cutoff + skin)/2); the stencil along
+// direction d spans ceil(R nb_d / w_d) bins on each side, w_d the
+// perpendicular cell width, which covers every point within R of the atom.
+#pragma once
+
+#include <Kokkos_Core.hpp>
+
+#include "core/atoms.hpp"
+#include "core/kokkos_compat.hpp"
+
+namespace kprop {
+
+enum class NeighborKind { Half, Full };
+
+// A periodic image (n0, n1, n2), |n| < 512, packed in one int.
+struct ImageShift {
+  static constexpr int kBias = 512;
+  static constexpr int kZero = kBias | (kBias << 10) | (kBias << 20);
+  KOKKOS_INLINE_FUNCTION static int pack(int n0, int n1, int n2) {
+    return (n0 + kBias) | ((n1 + kBias) << 10) | ((n2 + kBias) << 20);
+  }
+  KOKKOS_INLINE_FUNCTION static void unpack(int code, int n[3]) {
+    n[0] = (code & 1023) - kBias;
+    n[1] = ((code >> 10) & 1023) - kBias;
+    n[2] = ((code >> 20) & 1023) - kBias;
+  }
+};
+
+struct NeighborOptions {
+  double skin = 1.0;                     // Å
+  NeighborKind kind = NeighborKind::Half;
+};
+
+class NeighborList {
+ public:
+  NeighborList() = default;
+  NeighborList(double cutoff, NeighborOptions opt) : cutoff_(cutoff), opt_(opt) {}
+
+  // Wraps atoms into their cells along periodic directions (updating image
+  // flags), then builds the list for cutoff + skin.
+  void build(Atoms& atoms);
+  // True if the list is stale: never built, atoms or cells changed, or an
+  // atom moved more than skin/2 since the last build.
+  bool needs_rebuild(const Atoms& atoms) const;
+
+  NeighborKind kind() const { return opt_.kind; }
+  double cutoff() const { return cutoff_; }
+  double skin() const { return opt_.skin; }
+  int builds() const { return builds_; }
+
+  // Neighbors of i: neighbors(i, k), k < count(i); image(i, k) is the packed
+  // ImageShift of that neighbor. The displacement r_ij = x_j + n h - x_i.
+  Kokkos::View<int*> count;
+  Kokkos::View<int**> neighbors;
+  Kokkos::View<int**> image;
+
+ private:
+  double cutoff_ = 0;
+  NeighborOptions opt_;
+  int builds_ = 0;
+  int capacity_ = 32;
+  Kokkos::View<double* [3]> x_at_build_;
+  std::vector<Box> boxes_at_build_;
+};
+
+// r_ij = x_j + shift - x_i for neighbor k of atom i (device).
+KOKKOS_INLINE_FUNCTION void neighbor_displacement(const Kokkos::View<double* [3]>& x,
+                                                  const Box& box, int i, int j, int code,
+                                                  double r[3]) {
+  r[0] = x(j, 0) - x(i, 0);
+  r[1] = x(j, 1) - x(i, 1);
+  r[2] = x(j, 2) - x(i, 2);
+  if (code != ImageShift::kZero) {
+    int n[3];
+    ImageShift::unpack(code, n);
+    double t[3];
+    box.translation(n[0], n[1], n[2], t);
+    r[0] += t[0];
+    r[1] += t[1];
+    r[2] += t[2];
+  }
+}
+
+}  // namespace kprop

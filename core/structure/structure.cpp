@@ -1,0 +1,98 @@
+#include "core/structure/structure.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "core/elements.hpp"
+#include "core/error.hpp"
+
+namespace kprop {
+
+std::vector<std::string> Structure::species_list() const {
+  std::vector<std::string> out;
+  for (const auto& s : species)
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  return out;
+}
+
+void Structure::check(const std::string& where) const {
+  const std::size_t n = size();
+  auto bad = [&](const char* what, std::size_t got) {
+    throw InputError(fmt::format("{}: {} has {} entries for {} atoms", where, what, got, n));
+  };
+  if (species.size() != n) bad("species", species.size());
+  if (!velocities.empty() && velocities.size() != n) bad("velocities", velocities.size());
+  if (!masses.empty() && masses.size() != n) bad("masses", masses.size());
+  if (!movable.empty() && movable.size() != n) bad("movable", movable.size());
+  for (const auto& s : species)
+    if (!is_element(s)) throw InputError(where + ": unknown chemical element '" + s + "'");
+}
+
+std::vector<double> Structure::atom_masses() const {
+  if (!masses.empty()) return masses;
+  std::vector<double> out;
+  out.reserve(species.size());
+  for (const auto& s : species) out.push_back(standard_mass(s));
+  return out;
+}
+
+namespace {
+
+std::vector<double> info_numbers(const std::map<std::string, std::string>& info,
+                                 const std::string& key) {
+  std::vector<double> out;
+  auto it = info.find(key);
+  if (it == info.end()) return out;
+  std::string text = it->second;
+  std::replace(text.begin(), text.end(), ',', ' ');
+  std::istringstream in(text);
+  std::string tok;
+  while (in >> tok) {
+    char* end = nullptr;
+    double v = std::strtod(tok.c_str(), &end);
+    if (end != tok.c_str() + tok.size() || !std::isfinite(v))
+      throw InputError("info key '" + key + "': '" + it->second + "' is not a list of numbers");
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<double> Structure::energy() const {
+  auto v = info_numbers(info, "energy");
+  if (v.empty() && !info.count("energy")) return std::nullopt;
+  if (v.size() != 1) throw InputError("info key 'energy': expected one number");
+  return v[0];
+}
+
+std::optional<Mat3> Structure::stress() const {
+  auto v = info_numbers(info, "stress");
+  if (v.empty() && !info.count("stress")) return std::nullopt;
+  Mat3 s;
+  if (v.size() == 9) {
+    for (int j = 0; j < 3; ++j)
+      for (int i = 0; i < 3; ++i) s(i, j) = v[3 * j + i];
+  } else if (v.size() == 6) {
+    s << v[0], v[5], v[4], v[5], v[1], v[3], v[4], v[3], v[2];
+  } else {
+    throw InputError("info key 'stress': expected 9 (3x3) or 6 (Voigt) numbers, got " +
+                     std::to_string(v.size()));
+  }
+  return s;
+}
+
+void Structure::set_energy(double e) { info["energy"] = fmt::format("{}", e); }
+
+void Structure::set_stress(const Mat3& sigma) {
+  std::string text;
+  for (int j = 0; j < 3; ++j)
+    for (int i = 0; i < 3; ++i) text += fmt::format("{}{}", text.empty() ? "" : " ", sigma(i, j));
+  info["stress"] = text;
+}
+
+}  // namespace kprop

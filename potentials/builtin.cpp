@@ -1,0 +1,11 @@
+#include "potentials/registry.hpp"
+
+namespace kprop {
+
+void register_lj(PotentialRegistry& r);
+
+void register_builtin_potentials(PotentialRegistry& r) {
+  register_lj(r);
+}
+
+}  // namespace kprop

@@ -1,0 +1,57 @@
+// A TOML table of settings (a deck's [potential], a task) that remembers
+// which keys were read, so that every key left over is reported with its file,
+// line and the nearest valid key.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace kprop {
+
+class Options {
+ public:
+  // `where` names the table for messages, e.g. "[potential]".
+  Options(toml::table table, std::string where, std::string file = "");
+  static Options parse(const std::string& toml_text, const std::string& where = "[potential]");
+
+  bool has(const std::string& key) const;
+  // Required and optional scalars; a wrong type names what was expected.
+  double get_double(const std::string& key) const;
+  double get_double(const std::string& key, double fallback) const;
+  long get_int(const std::string& key) const;
+  long get_int(const std::string& key, long fallback) const;
+  bool get_bool(const std::string& key, bool fallback) const;
+  std::string get_string(const std::string& key) const;
+  std::string get_string(const std::string& key, const std::string& fallback) const;
+  // A list of strings, or a single string taken as a list of one.
+  std::vector<std::string> get_strings(const std::string& key) const;
+  // A list of numbers, or a single number taken as a list of one.
+  std::vector<double> get_doubles(const std::string& key) const;
+  // A nested table (marked as read).
+  Options get_table(const std::string& key) const;
+
+  // Throws InputError for every key that was never read.
+  void finish() const;
+
+  // "FILE:LINE: [table].key" for messages about a value.
+  std::string locate(const std::string& key) const;
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  const std::string& file() const { return file_; }
+
+ private:
+  const toml::node& node(const std::string& key) const;
+  toml::table table_;
+  std::string where_, file_;
+  mutable std::set<std::string> used_;
+};
+
+// The candidate closest to `word` by edit distance ("" if none is close).
+std::string nearest_word(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace kprop
