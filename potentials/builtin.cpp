@@ -3,9 +3,11 @@
 namespace kprop {
 
 void register_lj(PotentialRegistry& r);
+void register_eam(PotentialRegistry& r);
 
 void register_builtin_potentials(PotentialRegistry& r) {
   register_lj(r);
+  register_eam(r);
 }
 
 }  // namespace kprop

@@ -2,9 +2,12 @@
 //
 // A Pair functor provides, by value on the device:
 //   KOKKOS_FUNCTION double cutsq(int ei, int ej) const;
-//   KOKKOS_FUNCTION void operator()(int ei, int ej, double r2,
+//   KOKKOS_FUNCTION void operator()(int i, int j, int ei, int ej, double r2,
 //                                   double& phi, double& fpair) const;
-// with fpair = -phi'(r)/r, so that the force on i is fpair * (x_i - x_j).
+// (i, j atoms, ei, ej their elements) with fpair = -(dE/dr)/r for the pair,
+// so that the force on i is fpair * (x_i - x_j), and phi its energy. Many-body
+// potentials whose force is pairwise once a per-atom quantity is known (EAM's
+// F'(rho)) use the same loop with that quantity inside the functor.
 // Per-atom energies and virials take half of every pair (as LAMMPS does):
 // W_i += 1/2 (x_i - x_j) (x) (x_i - x_j) fpair.
 #pragma once
@@ -38,7 +41,7 @@ struct PairFullKernel {
       const int ej = element_of_type(type(j));
       if (r2 >= pair.cutsq(ei, ej)) continue;
       double phi, fpair;
-      pair(ei, ej, r2, phi, fpair);
+      pair(i, j, ei, ej, r2, phi, fpair);
       for (int d = 0; d < 3; ++d) fi[d] -= fpair * r[d];
       ei_sum += 0.5 * phi;
       if (Virial) {
@@ -84,7 +87,7 @@ struct PairHalfKernel {
       const int ej = element_of_type(type(j));
       if (r2 >= pair.cutsq(ei, ej)) continue;
       double phi, fpair;
-      pair(ei, ej, r2, phi, fpair);
+      pair(i, j, ei, ej, r2, phi, fpair);
       for (int d = 0; d < 3; ++d) {
         fi[d] -= fpair * r[d];
         fa(j, d) += fpair * r[d];

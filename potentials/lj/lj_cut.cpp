@@ -11,7 +11,7 @@ namespace {
 struct LJPair {
   LennardJones::Params p;
   KOKKOS_INLINE_FUNCTION double cutsq(int a, int b) const { return p.cutsq[a][b]; }
-  KOKKOS_INLINE_FUNCTION void operator()(int a, int b, double r2, double& phi,
+  KOKKOS_INLINE_FUNCTION void operator()(int, int, int a, int b, double r2, double& phi,
                                          double& fpair) const {
     const double r2inv = 1.0 / r2;
     const double r6inv = r2inv * r2inv * r2inv;
