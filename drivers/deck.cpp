@@ -1,0 +1,595 @@
+#include "drivers/deck.hpp"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/atoms.hpp"
+#include "core/elements.hpp"
+#include "core/error.hpp"
+#include "core/io/extxyz.hpp"
+#include "core/io/structure_io.hpp"
+#include "core/structure/lattice.hpp"
+#include "potentials/options.hpp"
+#include "potentials/potential_file.hpp"
+#include "potentials/registry.hpp"
+
+namespace kprop {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::pair<std::string, std::string>> kTaskTypes = {
+    {"single-point",
+     "energy, forces, stress and per-atom energies of each structure (keys: type, name, "
+     "structures)"},
+};
+
+// "FILE:LINE" of a node (just FILE when it has no source position).
+std::string where_of(const std::string& file, const toml::node& node) {
+  const long line = static_cast<long>(node.source().begin.line);
+  return line > 0 ? file + ":" + std::to_string(line) : file;
+}
+
+[[noreturn]] void fail_at(const std::string& file, const toml::node& node, const std::string& what) {
+  throw InputError(where_of(file, node) + ": " + what);
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& known) {
+  const std::string near = nearest_word(word, known);
+  return near.empty() ? std::string() : " (did you mean '" + near + "'?)";
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// Names become file names: letters, digits, and _ . + - (not first).
+bool valid_name(const std::string& name) {
+  if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string("_.+-").find(c) == std::string::npos)
+      return false;
+  return true;
+}
+
+// A path from the deck: absolute as given, relative to the deck's directory.
+std::string deck_relative(const std::string& dir, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::path(dir) / p).lexically_normal().string();
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<std::string> keys_of(const toml::table& t) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : t) out.emplace_back(k.str());
+  return out;
+}
+
+// Every key of a table must be one of `known`; checked before anything else
+// so that a misspelt key is reported as such, with the nearest valid key.
+void reject_unknown_keys(const Options& o, const std::vector<std::string>& present,
+                         const std::vector<std::string>& known) {
+  for (const auto& k : present)
+    if (std::find(known.begin(), known.end(), k) == known.end())
+      o.fail(k, "unknown key '" + k + "'" + did_you_mean(k, known) + "; valid keys: " +
+                    join(known, " "));
+}
+
+// --- [potential] ----------------------------------------------------------
+
+// A relative `file` or `plugin` path that exists next to the deck is made
+// deck-relative; anything else is left to the style (which searches
+// KPROP_POTENTIALS and the LAMMPS potentials folder). Values are changed in
+// place so that their source lines stay for messages.
+void resolve_deck_paths(toml::table& table, const std::string& dir) {
+  auto fix = [&](toml::node& n) {
+    if (auto* s = n.as_string()) {
+      const std::string p = s->get();
+      if (p.empty() || fs::path(p).is_absolute()) return;
+      std::error_code ec;
+      const std::string candidate = deck_relative(dir, p);
+      if (fs::exists(candidate, ec)) *s = candidate;
+    }
+  };
+  for (const char* key : {"file", "plugin"})
+    if (toml::node* n = table.get(key)) {
+      if (auto* arr = n->as_array())
+        for (auto& e : *arr) fix(e);
+      else
+        fix(*n);
+    }
+}
+
+nlohmann::ordered_json to_json(const toml::table& t) {
+  std::ostringstream os;
+  os << toml::json_formatter{t};
+  return nlohmann::ordered_json::parse(os.str());
+}
+
+void parse_potential(Deck& deck, toml::node* node) {
+  if (!node) throw InputError(deck.path + ": the deck has no [potential] table");
+  toml::table* table = node->as_table();
+  if (!table) fail_at(deck.path, *node, "'potential' must be a table: write [potential]");
+  deck.potential_options = to_json(*table);
+  const auto present = keys_of(*table);
+  resolve_deck_paths(*table, deck.dir);
+  Options o(std::move(*table), "[potential]", deck.path);
+  if (!o.has("style")) o.fail("", "required key 'style' is missing (see `kprop list`)");
+  deck.potential_style = o.get_string("style");
+  std::shared_ptr<Potential> potential;
+  try {
+    potential = PotentialRegistry::global().create(o);
+  } catch (const InputError& e) {
+    std::string msg = e.what();
+    // A style reads its required keys before Options::finish() could report
+    // a misspelt one: point at the likely culprit.
+    const std::string missing = ": required key is missing", prefix = "[potential].";
+    const std::size_t m = msg.find(missing), p = msg.rfind(prefix, m);
+    if (m != std::string::npos && p != std::string::npos) {
+      const std::string key = msg.substr(p + prefix.size(), m - p - prefix.size());
+      for (const auto& k : present)
+        if (k != key && !nearest_word(k, {key}).empty()) {
+          msg += " (is '" + k + "' at " + o.locate(k).substr(0, o.locate(k).rfind(": ")) +
+                 " a misspelling of '" + key + "'?)";
+          break;
+        }
+    }
+    // Messages from Options already say where; others get the table's place.
+    if (msg.rfind(deck.path, 0) == 0) throw InputError(msg);
+    throw InputError(o.locate("") + ": " + msg);
+  } catch (const std::exception& e) {
+    throw InputError(o.locate("") + ": " + e.what());
+  }
+  deck.potential = std::move(potential);
+  if (o.has("file"))
+    for (const auto& f : o.get_strings("file")) {
+      try {
+        deck.potential_files.push_back(resolve_potential_file(f));
+      } catch (const std::exception&) {
+        deck.potential_files.push_back(f);
+      }
+    }
+}
+
+// --- [[structure]] --------------------------------------------------------
+
+// The integer matrix of `supercell = [[..], [..], [..]]`; removed from the
+// table (Options has no getter for nested arrays).
+std::optional<Eigen::Matrix3i> take_supercell(toml::table& t, const std::string& file,
+                                              std::string& where) {
+  toml::node* n = t.get("supercell");
+  if (!n) return std::nullopt;
+  where = where_of(file, *n);
+  const std::string what = "[[structure]].supercell: expected a 3x3 integer matrix, e.g. "
+                           "[[2, 0, 0], [0, 2, 0], [0, 0, 2]]";
+  Eigen::Matrix3i P;
+  const toml::array* rows = n->as_array();
+  if (!rows || rows->size() != 3) fail_at(file, *n, what);
+  for (int i = 0; i < 3; ++i) {
+    const toml::array* row = (*rows)[i].as_array();
+    if (!row || row->size() != 3) fail_at(file, *n, what);
+    for (int j = 0; j < 3; ++j) {
+      auto v = (*row)[j].value<int64_t>();
+      if (!(*row)[j].is_integer() || !v) fail_at(file, *n, what);
+      P(i, j) = static_cast<int>(*v);
+    }
+  }
+  if (P.cast<double>().determinant() == 0)
+    fail_at(file, *n, "[[structure]].supercell: the matrix is singular (determinant 0)");
+  t.erase("supercell");
+  return P;
+}
+
+std::string normalize_format(const Options& o, const std::string& f) {
+  const std::string l = lower(f);
+  if (l == "extxyz" || l == "xyz") return "extxyz";
+  if (l == "poscar" || l == "vasp" || l == "contcar") return "poscar";
+  if (l == "lammps-data" || l == "lammps") return "lammps-data";
+  const std::vector<std::string> known = {"extxyz", "xyz", "poscar", "vasp", "lammps-data",
+                                          "lammps"};
+  o.fail("format", "unknown format '" + f + "'" + did_you_mean(l, known) +
+                       "; known: extxyz, poscar (vasp), lammps-data (lammps)");
+}
+
+std::vector<std::string> expand_files(const Options& o, const std::string& dir,
+                                      const std::vector<std::string>& patterns) {
+  std::vector<std::string> out;
+  if (patterns.empty()) o.fail("files", "expected at least one file");
+  for (const auto& pattern : patterns) {
+    const std::string p = deck_relative(dir, pattern);
+    if (pattern.find_first_of("*?[") != std::string::npos) {
+      glob_t g{};
+      const int rc = ::glob(p.c_str(), 0, nullptr, &g);
+      std::vector<std::string> found;
+      if (rc == 0)
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) found.emplace_back(g.gl_pathv[i]);
+      globfree(&g);
+      if (found.empty())
+        o.fail("files", "no file matches '" + pattern + "'" +
+                            (p != pattern ? " (looked for " + p + ")" : std::string()));
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      std::error_code ec;
+      if (!fs::is_regular_file(p, ec))
+        o.fail("files", "file '" + pattern + "' not found" +
+                            (p != pattern ? " (looked for " + p + "; relative paths start at the "
+                                            "deck's directory)"
+                                          : std::string()));
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+void read_files(const Options& o, const std::string& dir, StructureEntry& entry) {
+  const auto files = expand_files(o, dir, o.get_strings("files"));
+  const std::string format = o.has("format") ? normalize_format(o, o.get_string("format")) : "";
+  std::vector<std::string> type_species;
+  if (o.has("type_species")) {
+    type_species = o.get_strings("type_species");
+    for (const auto& s : type_species)
+      if (!is_element(s)) o.fail("type_species", "'" + s + "' is not a chemical element");
+  }
+  bool any_lammps = false;
+  for (const auto& path : files) {
+    std::string f;
+    try {
+      f = format.empty() ? structure_format(path) : format;
+      if (f == "extxyz") {
+        auto frames = read_extxyz_frames(path);
+        if (frames.empty()) throw InputError(path + ": no frames");
+        for (std::size_t k = 0; k < frames.size(); ++k) {
+          entry.structures.push_back(std::move(frames[k]));
+          entry.origins.push_back(frames.size() > 1 ? path + "@" + std::to_string(k) : path);
+        }
+      } else {
+        if (f == "lammps-data") any_lammps = true;
+        entry.structures.push_back(read_structure(path, f, f == "lammps-data" ? type_species
+                                                                             : std::vector<std::string>{}));
+        entry.origins.push_back(path);
+      }
+    } catch (const InputError& e) {
+      std::string msg = e.what();
+      if (msg.find("format") != std::string::npos && format.empty())
+        msg += "; in the deck: format = \"extxyz\", \"poscar\" or \"lammps-data\"";
+      if (msg.find("species") != std::string::npos && type_species.empty() && f == "lammps-data")
+        msg += "; in the deck: type_species = [\"A\", \"B\", ...], one per atom type";
+      o.fail("files", msg);
+    }
+  }
+  if (!type_species.empty() && !any_lammps)
+    o.fail("type_species", "type_species applies only to LAMMPS data files");
+}
+
+void build_from_lattice(const Options& o, StructureEntry& entry) {
+  const std::string lattice = o.get_string("lattice");
+  const auto species = o.get_strings("species");
+  for (const auto& s : species)
+    if (!is_element(s)) o.fail("species", "'" + s + "' is not a chemical element");
+  const double a = o.get_double("a");
+  if (!(a > 0) || !std::isfinite(a)) o.fail("a", "the lattice constant a must be > 0 Å");
+  const double c = o.get_double("c", 0.0);
+  if (o.has("c") && !(c > 0)) o.fail("c", "c must be > 0 Å");
+  const bool cubic = o.get_bool("cubic", false);
+
+  const auto names = lattice_names();
+  const std::string l = lower(lattice);
+  const bool known = std::find(names.begin(), names.end(), l) != names.end() || l == "cscl" ||
+                     l == "cesiumchloride" || l == "l1_2";
+  if (!known)
+    o.fail("lattice", "unknown lattice '" + lattice + "'" + did_you_mean(l, names) +
+                          "; known: " + join(names, " "));
+  try {
+    entry.structures.push_back(build_lattice(lattice, species, a, c, cubic));
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    o.fail(msg.find("species") != std::string::npos ? "species"
+           : msg.find(" c ") != std::string::npos   ? "c"
+                                                    : "lattice",
+           msg);
+  }
+  entry.origins.push_back("lattice");
+  entry.source = fmt::format("lattice {} {} a={}{}{}", lattice, join(species, "-"), a,
+                             o.has("c") ? fmt::format(" c={}", c) : "", cubic ? " cubic" : "");
+}
+
+StructureEntry parse_structure(toml::table& table, const Deck& deck) {
+  StructureEntry entry;
+  entry.where = where_of(deck.path, table);
+  const auto present = keys_of(table);
+  std::string supercell_where;
+  const auto supercell = take_supercell(table, deck.path, supercell_where);
+  Options o(std::move(table), "[[structure]]", deck.path);
+  reject_unknown_keys(o, present,
+                      {"name", "lattice", "species", "a", "c", "cubic", "files", "format",
+                       "type_species", "repeat", "supercell", "rattle", "seed"});
+
+  entry.name = o.get_string("name");
+  if (!valid_name(entry.name))
+    o.fail("name", "'" + entry.name +
+                       "' is not a valid name (letters, digits and _ . + -, starting with a "
+                       "letter or digit: it names output files)");
+  if (deck.find_structure(entry.name) >= 0)
+    o.fail("name", "duplicate structure name '" + entry.name + "' (also at " +
+                       deck.structures[deck.find_structure(entry.name)].where + ")");
+
+  const bool has_lattice = o.has("lattice"), has_files = o.has("files");
+  if (has_lattice && has_files)
+    o.fail("files", "give either a lattice builder (lattice = ...) or files, not both");
+  if (!has_lattice && !has_files)
+    o.fail("", "structure '" + entry.name +
+                   "' needs either lattice = \"fcc\" (with species and a) or files = [...]");
+  for (const char* k : {"species", "a", "c", "cubic"})
+    if (!has_lattice && o.has(k))
+      o.fail(k, std::string(k) + " applies only to a lattice builder (lattice = ...)");
+  for (const char* k : {"format", "type_species"})
+    if (!has_files && o.has(k)) o.fail(k, std::string(k) + " applies only to files = [...]");
+  if (has_lattice) {
+    build_from_lattice(o, entry);
+  } else {
+    read_files(o, deck.dir, entry);
+    std::vector<std::string> files;
+    for (const auto& origin : entry.origins) {
+      const std::string f = origin.substr(0, origin.rfind('@') == std::string::npos ? origin.size()
+                                                                                     : origin.rfind('@'));
+      if (files.empty() || files.back() != f) files.push_back(f);
+    }
+    entry.source = files.size() <= 3 ? join(files, " ")
+                                     : fmt::format("{} {} ... ({} files)", files[0], files[1],
+                                                   files.size());
+  }
+
+  // Supercell or repeat, then rattle.
+  if (o.has("repeat") && supercell) o.fail("repeat", "give either repeat or supercell, not both");
+  std::optional<Eigen::Matrix3i> P = supercell;
+  if (o.has("repeat")) {
+    auto r = o.get_doubles("repeat");
+    if (r.size() == 1) r.assign(3, r[0]);
+    if (r.size() != 3) o.fail("repeat", "expected 3 positive integers, e.g. [3, 3, 3]");
+    P = Eigen::Matrix3i::Zero();
+    for (int k = 0; k < 3; ++k) {
+      if (!(r[k] >= 1) || r[k] != std::floor(r[k]) || r[k] > 1e6)
+        o.fail("repeat", "expected 3 positive integers, e.g. [3, 3, 3]");
+      (*P)(k, k) = static_cast<int>(r[k]);
+    }
+  }
+  if (P) {
+    if (supercell)
+      entry.source += fmt::format(", supercell [[{} {} {}] [{} {} {}] [{} {} {}]]", (*P)(0, 0),
+                                  (*P)(0, 1), (*P)(0, 2), (*P)(1, 0), (*P)(1, 1), (*P)(1, 2),
+                                  (*P)(2, 0), (*P)(2, 1), (*P)(2, 2));
+    else
+      entry.source += fmt::format(", repeat {}x{}x{}", (*P)(0, 0), (*P)(1, 1), (*P)(2, 2));
+  }
+  if (P)
+    for (std::size_t k = 0; k < entry.structures.size(); ++k) {
+      const double n = static_cast<double>(entry.structures[k].size()) *
+                       std::abs(P->cast<double>().determinant());
+      if (n > 1e9)
+        o.fail(supercell ? "" : "repeat", fmt::format("the supercell would have {:.3g} atoms", n));
+      try {
+        entry.structures[k] = make_supercell(entry.structures[k], *P);
+      } catch (const InputError& e) {
+        const std::string msg = entry.origins[k] + ": " + e.what();
+        if (supercell) throw InputError(supercell_where + ": [[structure]].supercell: " + msg);
+        o.fail("repeat", msg);
+      }
+    }
+  const double amplitude = o.get_double("rattle", 0.0);
+  if (!(amplitude >= 0) || !std::isfinite(amplitude))
+    o.fail("rattle", "expected a displacement amplitude >= 0 Å");
+  if (o.has("seed") && !o.has("rattle")) o.fail("seed", "seed is used only with rattle");
+  const long seed = o.get_int("seed", 42);
+  if (seed < 0 || seed > 4294967295L) o.fail("seed", "expected an integer in [0, 2^32 - 1]");
+  if (amplitude > 0) entry.source += fmt::format(", rattle {} Å (seed {})", amplitude, seed);
+  // Structure k of the entry (frame k of its files) gets seed + k.
+  if (amplitude > 0)
+    for (std::size_t k = 0; k < entry.structures.size(); ++k)
+      rattle(entry.structures[k], amplitude, (static_cast<unsigned long>(seed) + k) & 0xffffffffUL);
+  o.finish();
+
+  for (std::size_t k = 0; k < entry.structures.size(); ++k) {
+    const Structure& s = entry.structures[k];
+    const std::string what = entry.where + ": [[structure]] '" + entry.name + "'" +
+                             (entry.origins[k] == "lattice" ? "" : " (" + entry.origins[k] + ")");
+    if (s.size() == 0) throw InputError(what + ": no atoms");
+    try {
+      s.check("structure");
+      make_box(s.cell, s.pbc);
+    } catch (const InputError& e) {
+      throw InputError(what + ": " + e.what());
+    }
+  }
+  return entry;
+}
+
+// --- [[task]] -------------------------------------------------------------
+
+TaskSpec parse_task(toml::table& table, const Deck& deck, std::map<std::string, int>& type_count,
+                    std::map<std::string, int>& type_seen) {
+  TaskSpec task;
+  task.where = where_of(deck.path, table);
+  const auto present = keys_of(table);
+  Options o(std::move(table), "[[task]]", deck.path);
+  if (!o.has("type")) {
+    reject_unknown_keys(o, present, {"type", "name", "structures"});
+    o.fail("", "required key 'type' is missing (task types: " +
+                   join([] {
+                     std::vector<std::string> v;
+                     for (const auto& [k, s] : kTaskTypes) v.push_back(k);
+                     return v;
+                   }()) +
+                   ")");
+  }
+  task.type = o.get_string("type");
+  std::vector<std::string> types;
+  for (const auto& [k, s] : kTaskTypes) types.push_back(k);
+  if (std::find(types.begin(), types.end(), task.type) == types.end())
+    o.fail("type", "unknown task type '" + task.type + "'" + did_you_mean(task.type, types) +
+                       "; known: " + join(types));
+  // Keys every task has; task types with settings add theirs here.
+  reject_unknown_keys(o, present, {"type", "name", "structures"});
+  if (!o.has("name")) {
+    const int occurrence = ++type_seen[task.type];
+    task.name = type_count[task.type] > 1 ? task.type + "-" + std::to_string(occurrence) : task.type;
+  }
+  task.name = o.get_string("name", task.name);
+  if (!valid_name(task.name))
+    o.fail("name", "'" + task.name +
+                       "' is not a valid task name (letters, digits and _ . + -: it names the "
+                       "result file)");
+  for (const auto& t : deck.tasks)
+    if (t.name == task.name)
+      o.fail("name", "duplicate task name '" + task.name + "' (also at " + t.where +
+                         "); give each task its own name = \"...\"");
+
+  if (o.has("structures")) {
+    const auto names = o.get_strings("structures");
+    if (names.empty()) o.fail("structures", "expected at least one structure name");
+    std::vector<std::string> known;
+    for (const auto& e : deck.structures) known.push_back(e.name);
+    for (const auto& n : names) {
+      const int k = deck.find_structure(n);
+      if (k < 0)
+        o.fail("structures", "unknown structure '" + n + "'" + did_you_mean(n, known) +
+                                 "; structures in this deck: " + join(known));
+      if (std::find(task.entries.begin(), task.entries.end(), k) != task.entries.end())
+        o.fail("structures", "structure '" + n + "' is listed twice");
+      task.entries.push_back(k);
+    }
+  } else {
+    for (int k = 0; k < static_cast<int>(deck.structures.size()); ++k) task.entries.push_back(k);
+  }
+  o.finish();
+  return task;
+}
+
+// Every species of every structure a task uses must be an element of the
+// potential.
+void check_species(const Deck& deck) {
+  const auto elements = deck.potential->elements();
+  for (const auto& e : deck.structures)
+    for (std::size_t k = 0; k < e.structures.size(); ++k)
+      for (const auto& sp : e.structures[k].species_list())
+        if (std::find(elements.begin(), elements.end(), sp) == elements.end())
+          throw InputError(e.where + ": [[structure]] '" + e.name + "'" +
+                           (e.origins[k] == "lattice" ? "" : " (" + e.origins[k] + ")") +
+                           ": species '" + sp + "' is not an element of the potential (" +
+                           deck.potential_style + " has: " + join(elements, " ") + ")");
+}
+
+template <class F>
+void for_each_table(Deck& deck, toml::table& root, const char* key, F f) {
+  toml::node* node = root.get(key);
+  if (!node) throw InputError(deck.path + ": the deck has no [[" + std::string(key) + "]] tables");
+  toml::array* arr = node->as_array();
+  if (!arr || !arr->is_array_of_tables())
+    fail_at(deck.path, *node,
+            "'" + std::string(key) + "' must be an array of tables: write [[" + key + "]]");
+  for (auto& e : *arr) f(*e.as_table());
+}
+
+}  // namespace
+
+int Deck::find_structure(const std::string& name) const {
+  for (std::size_t k = 0; k < structures.size(); ++k)
+    if (structures[k].name == name) return static_cast<int>(k);
+  return -1;
+}
+
+std::vector<std::pair<std::string, std::string>> task_types() { return kTaskTypes; }
+
+void rattle(Structure& s, double stdev, unsigned long seed) {
+  // numpy's legacy generator: MT19937 seeded by init_genrand (the same as
+  // std::mt19937's seeding), 53-bit doubles, polar Box-Muller keeping the
+  // second deviate for the next call.
+  std::mt19937 mt(static_cast<std::uint32_t>(seed));
+  auto uniform = [&] {
+    const double a = static_cast<double>(mt() >> 5), b = static_cast<double>(mt() >> 6);
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  };
+  bool has_saved = false;
+  double saved = 0;
+  auto gauss = [&] {
+    if (has_saved) {
+      has_saved = false;
+      return saved;
+    }
+    double x1, x2, r2;
+    do {
+      x1 = 2.0 * uniform() - 1.0;
+      x2 = 2.0 * uniform() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(r2) / r2);
+    saved = f * x1;
+    has_saved = true;
+    return f * x2;
+  };
+  for (auto& r : s.positions)
+    for (int d = 0; d < 3; ++d) r[d] += stdev * gauss();
+}
+
+Deck parse_deck(const std::string& path) {
+  Deck deck;
+  deck.path = path;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw InputError(path + ": deck file not found");
+  if (!fs::is_regular_file(path, ec)) throw InputError(path + ": not a regular file");
+  deck.dir = fs::path(path).parent_path().string();
+  if (deck.dir.empty()) deck.dir = ".";
+
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path, static_cast<long>(e.source().begin.line),
+                     "TOML syntax error: " + std::string(e.description()));
+  }
+
+  const std::vector<std::string> top = {"potential", "structure", "task"};
+  for (const auto& [k, v] : root) {
+    const std::string key(k.str());
+    if (std::find(top.begin(), top.end(), key) == top.end())
+      fail_at(path, v, "unknown top-level key '" + key + "'" + did_you_mean(key, top) +
+                           "; a deck has [potential], [[structure]] and [[task]] tables");
+  }
+
+  parse_potential(deck, root.get("potential"));
+  for_each_table(deck, root, "structure",
+                 [&](toml::table& t) { deck.structures.push_back(parse_structure(t, deck)); });
+  check_species(deck);
+
+  // A task without a name is called after its type, numbered when several
+  // unnamed tasks share a type.
+  std::map<std::string, int> type_count, type_seen;
+  if (auto* arr = root.get_as<toml::array>("task"))
+    for (auto& e : *arr)
+      if (auto* t = e.as_table())
+        if (auto type = t->get_as<std::string>("type"); type && !t->contains("name"))
+          ++type_count[type->get()];
+  for_each_table(deck, root, "task", [&](toml::table& t) {
+    deck.tasks.push_back(parse_task(t, deck, type_count, type_seen));
+  });
+  return deck;
+}
+
+}  // namespace kprop

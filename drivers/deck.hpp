@@ -1,0 +1,78 @@
+// A kprop deck: one TOML file naming a potential, structures and tasks.
+//
+//   [potential]      style = "...", plugin = "...", and the style's own keys
+//   [[structure]]    name = "...", then a lattice builder or files, and
+//                    optional repeat/supercell/rattle
+//   [[task]]         type = "single-point", name, structures = [...]
+//
+// parse_deck() reads and validates the whole deck up front: every table is
+// read through an Options, so every unknown key is reported with file, line
+// and the nearest valid key; the potential is built (which checks its
+// options), every structure is built or read, task structure references are
+// resolved and every species is checked against the potential. Anything
+// wrong is an InputError with a one-line "FILE:LINE: ..." message, before
+// any task runs. docs/decks.md is the user's reference.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/structure/structure.hpp"
+#include "potentials/potential.hpp"
+
+namespace kprop {
+
+// One [[structure]] table: a named group of one or more structures (a
+// lattice gives one; files give one per frame of each file).
+struct StructureEntry {
+  std::string name;     // unique within the deck; names its output files
+  std::string where;    // "FILE:LINE" of the table, for messages
+  // What it is, for `kprop check`: "lattice fcc Cu a=3.615 cubic, repeat
+  // 3x3x3, rattle 0.05 Å (seed 1)" or the file names.
+  std::string source;
+  std::vector<Structure> structures;
+  // Per structure: where it came from ("lattice", or "path" / "path@frame").
+  std::vector<std::string> origins;
+};
+
+// One [[task]] table.
+struct TaskSpec {
+  std::string type;  // "single-point"
+  std::string name;  // unique; names the task's result file <name>.json
+  std::string where;
+  std::vector<int> entries;  // indices into Deck::structures, in deck order
+};
+
+struct Deck {
+  std::string path;  // the deck file as given
+  std::string dir;   // its directory; relative paths in the deck start here
+
+  // [potential]
+  std::shared_ptr<Potential> potential;
+  std::string potential_style;
+  // `file` as resolved (one entry per file; empty when the style has none).
+  std::vector<std::string> potential_files;
+  nlohmann::ordered_json potential_options;  // the [potential] table as written
+
+  std::vector<StructureEntry> structures;
+  std::vector<TaskSpec> tasks;
+
+  // Index of the entry called `name`, or -1.
+  int find_structure(const std::string& name) const;
+};
+
+// Reads, validates and builds a deck. InputError on any problem.
+Deck parse_deck(const std::string& path);
+
+// Task types a deck can name, with one-line summaries (for `kprop list`).
+std::vector<std::pair<std::string, std::string>> task_types();
+
+// Random displacements as ASE's Atoms.rattle(stdev, seed) draws them: numpy's
+// legacy RandomState(seed).normal(scale=stdev, size=(natoms, 3)), in the
+// structure's atom order. Exposed for tests.
+void rattle(Structure& s, double stdev, unsigned long seed);
+
+}  // namespace kprop

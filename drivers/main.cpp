@@ -1,0 +1,97 @@
+// kprop: materials properties from interatomic potentials, driven by TOML decks.
+//
+//   kprop run DECK [-o OUTDIR]   run every task of the deck
+//   kprop check DECK             parse and validate; print structures and tasks
+//   kprop list                   potential styles, task types, lattices
+//
+// Exit status: 0 success, 1 a task failed, 2 bad input (deck, files, command
+// line), with a one-line message on stderr. Kokkos options (--kokkos-threads=N,
+// --kokkos-device-id=N, ...) may be given anywhere.
+#include <Kokkos_Core.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "drivers/commands.hpp"
+#include "drivers/deck.hpp"
+
+namespace {
+
+int cli(int argc, char** argv) {
+  CLI::App app{"kprop " + kprop::kprop_version() +
+               ": materials properties from interatomic potentials, driven by TOML decks",
+               "kprop"};
+  app.set_version_flag("--version", "kprop " + kprop::kprop_version());
+  app.require_subcommand(1);
+  app.footer("Decks are documented in docs/decks.md. Kokkos options such as --kokkos-threads=N\n"
+             "may be given anywhere on the command line.");
+
+  std::string deck_path, outdir;
+  bool quiet = false;
+  auto* run = app.add_subcommand("run", "Run every task of a deck");
+  run->add_option("deck", deck_path, "The deck (TOML)")->required();
+  run->add_option("-o,--output", outdir, "Output folder (default: DECKNAME_results)");
+  run->add_flag("-q,--quiet", quiet, "No progress lines");
+  auto* check = app.add_subcommand("check", "Parse and validate a deck; print its structures and tasks");
+  check->add_option("deck", deck_path, "The deck (TOML)")->required();
+  auto* list = app.add_subcommand("list", "List potential styles, task types and lattices");
+
+  if (argc <= 1) {
+    std::cout << app.help();
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*list) {
+      kprop::list_available(std::cout);
+      return 0;
+    }
+    const kprop::Deck deck = kprop::parse_deck(deck_path);
+    if (*check) {
+      kprop::describe_deck(deck, std::cout);
+      return 0;
+    }
+    kprop::RunOptions options;
+    options.outdir = outdir;
+    if (options.outdir.empty())
+      options.outdir = std::filesystem::path(deck_path).stem().string() + "_results";
+    options.quiet = quiet;
+    return kprop::run_deck(deck, options, std::cout, std::cerr);
+  } catch (const kprop::InputError& e) {
+    std::cerr << "kprop: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "kprop: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Kokkos warns on every start when OMP_PROC_BIND is unset. libgomp read
+  // its settings before main, so this only silences the warning: threads
+  // stay unbound (libgomp's default) unless the user sets OMP_PROC_BIND.
+  setenv("OMP_PROC_BIND", "false", /*overwrite=*/0);
+  // Kokkos gets only the --kokkos-* arguments (it would also act on a bare
+  // --help or --threads); the command line parser gets the rest.
+  std::vector<char*> kokkos_args{argv[0]}, args{argv[0]};
+  for (int i = 1; i < argc; ++i)
+    (std::string(argv[i]).rfind("--kokkos-", 0) == 0 ? kokkos_args : args).push_back(argv[i]);
+  int kokkos_argc = static_cast<int>(kokkos_args.size());
+  kokkos_args.push_back(nullptr);
+  Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
+  return cli(static_cast<int>(args.size()), args.data());
+}

@@ -1,0 +1,100 @@
+#include "drivers/single_point.hpp"
+
+#include <ostream>
+
+#include "core/io/extxyz.hpp"
+#include "core/units.hpp"
+
+namespace kprop {
+
+double SinglePointResult::max_force() const {
+  double m = 0;
+  for (const auto& f : forces) m = std::max(m, f.norm());
+  return m;
+}
+
+std::vector<SinglePointResult> single_point(Calculator& calc, const std::vector<Structure>& systems) {
+  Atoms atoms = Atoms::from_structures(systems);
+  calc.compute(atoms, true);
+  auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
+  auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), calc.per_atom_energy());
+  std::vector<SinglePointResult> out(systems.size());
+  for (int s = 0; s < atoms.nsystems(); ++s) {
+    SinglePointResult& r = out[s];
+    r.energy = calc.energy(s);
+    r.stress = -calc.virial(s) / atoms.box(s).volume();
+    for (int i = atoms.first(s); i < atoms.first(s + 1); ++i) {
+      r.forces.emplace_back(f(i, 0), f(i, 1), f(i, 2));
+      r.energies.push_back(e(i));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+nlohmann::ordered_json matrix(const Mat3& m, double scale = 1) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (int i = 0; i < 3; ++i) j.push_back({m(i, 0) * scale, m(i, 1) * scale, m(i, 2) * scale});
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json single_point_units() {
+  return {{"cell", "Å"},
+          {"volume", "Å^3"},
+          {"energy", "eV"},
+          {"energy_per_atom", "eV/atom"},
+          {"energies", "eV (per atom)"},
+          {"forces", "eV/Å"},
+          {"max_force", "eV/Å"},
+          {"stress", "GPa"},
+          {"stress_voigt", "GPa"},
+          {"pressure", "GPa"},
+          {"wall_time", "s"},
+          {"xyz_files", "positions Å, energy eV, stress eV/Å^3 (as ASE writes), forces eV/Å, "
+                        "energies eV"}};
+}
+
+nlohmann::ordered_json single_point_json(const Structure& s, const SinglePointResult& r) {
+  const double gpa = units::ev_per_a3_to_gpa;
+  const Mat3& t = r.stress;
+  nlohmann::ordered_json j;
+  j["natoms"] = s.size();
+  j["species"] = s.species_list();
+  j["cell"] = matrix(s.cell);
+  j["pbc"] = {s.pbc[0], s.pbc[1], s.pbc[2]};
+  j["volume"] = s.volume();
+  j["energy"] = r.energy;
+  j["energy_per_atom"] = r.energy / static_cast<double>(s.size());
+  j["stress"] = matrix(t, gpa);
+  j["stress_voigt"] = {t(0, 0) * gpa, t(1, 1) * gpa, t(2, 2) * gpa,
+                       t(1, 2) * gpa, t(0, 2) * gpa, t(0, 1) * gpa};
+  j["pressure"] = -t.trace() / 3.0 * gpa;
+  j["max_force"] = r.max_force();
+  nlohmann::ordered_json forces = nlohmann::ordered_json::array();
+  for (const auto& f : r.forces) forces.push_back({f[0], f[1], f[2]});
+  j["forces"] = std::move(forces);
+  j["energies"] = r.energies;
+  return j;
+}
+
+void write_single_point_extxyz(std::ostream& os, const Structure& s, const SinglePointResult& r) {
+  Structure out = s;
+  // Results of whatever produced the input file do not belong to these.
+  for (const char* key : {"energy", "free_energy", "stress", "virial", "forces", "energies",
+                          "magmom", "dipole"})
+    out.info.erase(key);
+  out.set_energy(r.energy);
+  out.set_stress(r.stress);
+  ExtraColumn forces{"forces", 3, {}, 'R', {}};
+  ExtraColumn energies{"energies", 1, {}, 'R', {}};
+  for (std::size_t i = 0; i < r.forces.size(); ++i) {
+    for (int d = 0; d < 3; ++d) forces.values.push_back(r.forces[i][d]);
+    energies.values.push_back(r.energies[i]);
+  }
+  write_extxyz(os, out, {forces, energies});
+}
+
+}  // namespace kprop
