@@ -138,20 +138,7 @@ void parse_potential(Deck& deck, toml::node* node) {
   try {
     potential = PotentialRegistry::global().create(o);
   } catch (const InputError& e) {
-    std::string msg = e.what();
-    // A style reads its required keys before Options::finish() could report
-    // a misspelt one: point at the likely culprit.
-    const std::string missing = ": required key is missing", prefix = "[potential].";
-    const std::size_t m = msg.find(missing), p = msg.rfind(prefix, m);
-    if (m != std::string::npos && p != std::string::npos) {
-      const std::string key = msg.substr(p + prefix.size(), m - p - prefix.size());
-      for (const auto& k : present)
-        if (k != key && !nearest_word(k, {key}).empty()) {
-          msg += " (is '" + k + "' at " + o.locate(k).substr(0, o.locate(k).rfind(": ")) +
-                 " a misspelling of '" + key + "'?)";
-          break;
-        }
-    }
+    const std::string msg = e.what();
     // Messages from Options already say where; others get the table's place.
     if (msg.rfind(deck.path, 0) == 0) throw InputError(msg);
     throw InputError(o.locate("") + ": " + msg);

@@ -31,8 +31,14 @@ std::string nearest_word(const std::string& word, const std::vector<std::string>
 }
 
 Options::Options(toml::table table, std::string where, std::string file)
-    : table_(std::move(table)), where_(std::move(where)), file_(std::move(file)) {
-  if (file_.empty() && table_.source().path) file_ = *table_.source().path;
+    : Options(std::make_shared<const toml::table>(std::move(table)), nullptr, std::move(where),
+              std::move(file)) {}
+
+Options::Options(std::shared_ptr<const toml::table> root, const toml::table* table,
+                 std::string where, std::string file)
+    : root_(std::move(root)), table_(table ? table : root_.get()), where_(std::move(where)),
+      file_(std::move(file)) {
+  if (file_.empty() && table_->source().path) file_ = *table_->source().path;
 }
 
 Options Options::parse(const std::string& toml_text, const std::string& where) {
@@ -48,8 +54,8 @@ Options Options::parse(const std::string& toml_text, const std::string& where) {
 std::string Options::locate(const std::string& key) const {
   std::string out;
   long line = 0;
-  if (auto n = table_.get(key)) line = n->source().begin.line;
-  if (line == 0) line = table_.source().begin.line;
+  if (auto n = table_->get(key)) line = n->source().begin.line;
+  if (line == 0) line = table_->source().begin.line;
   if (!file_.empty()) out = file_ + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
   else if (line > 0) out = "line " + std::to_string(line) + ": ";
   return out + where_ + (key.empty() ? "" : "." + key);
@@ -59,12 +65,21 @@ void Options::fail(const std::string& key, const std::string& what) const {
   throw InputError(locate(key) + ": " + what);
 }
 
-bool Options::has(const std::string& key) const { return table_.contains(key); }
+bool Options::has(const std::string& key) const { return table_->contains(key); }
 
 const toml::node& Options::node(const std::string& key) const {
   used_.insert(key);
-  const toml::node* n = table_.get(key);
-  if (!n) fail(key, "required key is missing");
+  const toml::node* n = table_->get(key);
+  if (!n) {
+    // A misspelt required key is reported here, before finish() could.
+    std::vector<std::string> unread;
+    for (const auto& [k, v] : *table_)
+      if (!used_.count(std::string(k.str()))) unread.emplace_back(k.str());
+    const std::string near = nearest_word(key, unread);
+    if (!near.empty())
+      fail(near, "unknown key '" + near + "' (did you mean '" + key + "'? it is required)");
+    fail(key, "required key is missing");
+  }
   return *n;
 }
 
@@ -127,13 +142,13 @@ std::vector<double> Options::get_doubles(const std::string& key) const {
 }
 Options Options::get_table(const std::string& key) const {
   const toml::node& n = node(key);
-  if (auto t = n.as_table()) return Options(*t, where_ + "." + key, file_);
+  if (auto t = n.as_table()) return Options(root_, t, where_ + "." + key, file_);
   fail(key, "expected a table");
 }
 
 void Options::finish() const {
   std::vector<std::string> known(used_.begin(), used_.end());
-  for (const auto& [k, v] : table_) {
+  for (const auto& [k, v] : *table_) {
     const std::string key(k.str());
     if (used_.count(key)) continue;
     std::string msg = "unknown key '" + key + "'";

@@ -5,6 +5,7 @@
 
 #include <toml++/toml.h>
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,7 +17,8 @@ namespace kprop {
 
 class Options {
  public:
-  // `where` names the table for messages, e.g. "[potential]".
+  // `where` names the table for messages, e.g. "[potential]". Pass the
+  // table by move: a toml++ copy forgets the source lines.
   Options(toml::table table, std::string where, std::string file = "");
   static Options parse(const std::string& toml_text, const std::string& where = "[potential]");
 
@@ -45,8 +47,12 @@ class Options {
   const std::string& file() const { return file_; }
 
  private:
+  // Nested tables share the parsed root so that their lines are kept.
+  Options(std::shared_ptr<const toml::table> root, const toml::table* table, std::string where,
+          std::string file);
   const toml::node& node(const std::string& key) const;
-  toml::table table_;
+  std::shared_ptr<const toml::table> root_;
+  const toml::table* table_ = nullptr;
   std::string where_, file_;
   mutable std::set<std::string> used_;
 };

@@ -200,8 +200,8 @@ TEST(DriverDeck, BadDecksGiveFileLineAndWhat) {
   const std::vector<BadDeck> cases = {
       {"bad_syntax.toml", 4, {"TOML syntax error"}},
       {"bad_top_level_key.toml", 8, {"'structures'", "did you mean 'structure'"}},
-      {"bad_potential_key.toml", 1, {"[potential].sigma", "required key is missing", "'sigmaa'",
-                                      "bad_potential_key.toml:5"}},
+      {"bad_potential_key.toml", 5, {"[potential].sigmaa", "unknown key 'sigmaa'",
+                                      "did you mean 'sigma'", "required"}},
       {"bad_structure_key.toml", 10, {"[[structure]].latice", "did you mean 'lattice'"}},
       {"bad_task_key.toml", 16, {"[[task]].structure", "did you mean 'structures'"}},
       {"bad_task_structure.toml", 16, {"[[task]].structures", "'ar_fc'", "did you mean 'ar_fcc'"}},

@@ -129,6 +129,16 @@ TEST(LennardJones, BadOptionsNameTheKey) {
     EXPECT_NE(m.find("line 6"), std::string::npos) << m;
     EXPECT_NE(m.find("did you mean 'shift'"), std::string::npos) << m;
   }
+  try {  // nested tables keep their source lines
+    make_lj("style='lj/cut'\nspecies=['Ar','Kr']\nepsilon=0.01\nsigma=3.4\ncutoff=8.5\n"
+            "[pair.Ar-Kr]\nepsilon=0.012\nsgima=3.5\n");
+    FAIL() << "unknown nested key accepted";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("line 8"), std::string::npos) << m;
+    EXPECT_NE(m.find("[potential].pair.Ar-Kr.sgima"), std::string::npos) << m;
+    EXPECT_NE(m.find("did you mean 'sigma'"), std::string::npos) << m;
+  }
   EXPECT_THROW(make_lj("style='lj/cut'\nspecies=['Ar','Kr']\nepsilon=[0.01,0.02,0.03]\n"
                        "sigma=3.4\ncutoff=8.5\n"),
                InputError);
