@@ -7,10 +7,10 @@
 #include "potentials/registry.hpp"
 
 extern "C" {
-__attribute__((visibility("default"))) inline int kprop_plugin_api_version() {
+__attribute__((visibility("default"), used)) inline int kprop_plugin_api_version() {
   return kprop::kPluginApiVersion;
 }
-__attribute__((visibility("default"))) inline int kprop_plugin_kokkos_version() {
+__attribute__((visibility("default"), used)) inline int kprop_plugin_kokkos_version() {
   return KOKKOS_VERSION;
 }
 __attribute__((visibility("default"))) void kprop_register(kprop::PotentialRegistry& registry);
