@@ -7,6 +7,24 @@
 #include "core/error.hpp"
 
 namespace kprop {
+namespace {
+
+// The linear map taking positions in one cell to the same fractional
+// coordinates in another (kernels cannot capture function-local types).
+struct Affine {
+  double m[3][3];
+  static Affine between(const Box& from, const Box& to) {
+    Affine a;
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) {
+        a.m[i][j] = 0;
+        for (int k = 0; k < 3; ++k) a.m[i][j] += from.hinv[i][k] * to.h[k][j];
+      }
+    return a;
+  }
+};
+
+}  // namespace
 
 double Box::volume() const {
   return std::abs(h[0][0] * (h[1][1] * h[2][2] - h[1][2] * h[2][1]) -
@@ -167,17 +185,7 @@ void Atoms::deform(int s, const Mat3& new_cell) {
   const Box old = box_host_(s);
   const Box nb = make_box(new_cell, {old.pbc[0] != 0, old.pbc[1] != 0, old.pbc[2] != 0});
   // x' = x h^{-1} h' : fractional coordinates are kept.
-  double m[3][3];
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) {
-      m[i][j] = 0;
-      for (int k = 0; k < 3; ++k) m[i][j] += old.hinv[i][k] * nb.h[k][j];
-    }
-  struct Map {
-    double m[3][3];
-  } map;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) map.m[i][j] = m[i][j];
+  const Affine map = Affine::between(old, nb);
   auto xv = x;
   Kokkos::parallel_for(
       "kprop::Atoms::deform", Kokkos::RangePolicy<ExecSpace>(first(s), first(s + 1)),

@@ -15,13 +15,12 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "core/atoms.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/io/extxyz.hpp"
 #include "core/io/structure_io.hpp"
 #include "core/structure/lattice.hpp"
-#include "potentials/options.hpp"
+#include "potentials/options_toml.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
 
@@ -131,7 +130,7 @@ void parse_potential(Deck& deck, toml::node* node) {
   deck.potential_options = to_json(*table);
   const auto present = keys_of(*table);
   resolve_deck_paths(*table, deck.dir);
-  Options o(std::move(*table), "[potential]", deck.path);
+  Options o = make_options(std::move(*table), "[potential]", deck.path);
   if (!o.has("style")) o.fail("", "required key 'style' is missing (see `kprop list`)");
   deck.potential_style = o.get_string("style");
   std::shared_ptr<Potential> potential;
@@ -304,7 +303,7 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
   const auto present = keys_of(table);
   std::string supercell_where;
   const auto supercell = take_supercell(table, deck.path, supercell_where);
-  Options o(std::move(table), "[[structure]]", deck.path);
+  Options o = make_options(std::move(table), "[[structure]]", deck.path);
   reject_unknown_keys(o, present,
                       {"name", "lattice", "species", "a", "c", "cubic", "files", "format",
                        "type_species", "repeat", "supercell", "rattle", "seed"});
@@ -400,7 +399,7 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
     if (s.size() == 0) throw InputError(what + ": no atoms");
     try {
       s.check("structure");
-      make_box(s.cell, s.pbc);
+      s.check_cell("structure");
     } catch (const InputError& e) {
       throw InputError(what + ": " + e.what());
     }
@@ -415,7 +414,7 @@ TaskSpec parse_task(toml::table& table, const Deck& deck, std::map<std::string, 
   TaskSpec task;
   task.where = where_of(deck.path, table);
   const auto present = keys_of(table);
-  Options o(std::move(table), "[[task]]", deck.path);
+  Options o = make_options(std::move(table), "[[task]]", deck.path);
   if (!o.has("type")) {
     reject_unknown_keys(o, present, {"type", "name", "structures"});
     o.fail("", "required key 'type' is missing (task types: " +
@@ -472,7 +471,7 @@ TaskSpec parse_task(toml::table& table, const Deck& deck, std::map<std::string, 
 // Every species of every structure a task uses must be an element of the
 // potential.
 void check_species(const Deck& deck) {
-  const auto elements = deck.potential->elements();
+  const auto elements = potential_elements(*deck.potential);
   for (const auto& e : deck.structures)
     for (std::size_t k = 0; k < e.structures.size(); ++k)
       for (const auto& sp : e.structures[k].species_list())

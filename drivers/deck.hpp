@@ -21,7 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/structure/structure.hpp"
-#include "potentials/potential.hpp"
+#include "potentials/registry.hpp"
 
 namespace kprop {
 

@@ -1,4 +1,4 @@
-#include "potentials/options.hpp"
+#include "potentials/options_toml.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -30,20 +30,23 @@ std::string nearest_word(const std::string& word, const std::vector<std::string>
   return best;
 }
 
-Options::Options(toml::table table, std::string where, std::string file)
-    : Options(std::make_shared<const toml::table>(std::move(table)), nullptr, std::move(where),
-              std::move(file)) {}
-
-Options::Options(std::shared_ptr<const toml::table> root, const toml::table* table,
-                 std::string where, std::string file)
-    : root_(std::move(root)), table_(table ? table : root_.get()), where_(std::move(where)),
-      file_(std::move(file)) {
-  if (file_.empty() && table_->source().path) file_ = *table_->source().path;
+Options make_options(toml::table table, std::string where, std::string file) {
+  auto src = std::make_shared<Options::Source>();
+  src->root = std::make_shared<const toml::table>(std::move(table));
+  src->table = src->root.get();
+  src->where = std::move(where);
+  src->file = std::move(file);
+  if (src->file.empty() && src->table->source().path) src->file = *src->table->source().path;
+  return Options(src);
 }
+
+Options::Options(std::shared_ptr<const Source> source) : src_(std::move(source)) {}
+
+const std::string& Options::file() const { return src_->file; }
 
 Options Options::parse(const std::string& toml_text, const std::string& where) {
   try {
-    return Options(toml::parse(toml_text), where);
+    return make_options(toml::parse(toml_text), where);
   } catch (const toml::parse_error& e) {
     std::ostringstream os;
     os << where << " line " << e.source().begin.line << ": " << e.description();
@@ -54,26 +57,33 @@ Options Options::parse(const std::string& toml_text, const std::string& where) {
 std::string Options::locate(const std::string& key) const {
   std::string out;
   long line = 0;
-  if (auto n = table_->get(key)) line = n->source().begin.line;
-  if (line == 0) line = table_->source().begin.line;
-  if (!file_.empty()) out = file_ + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
+  if (auto n = src_->table->get(key)) line = n->source().begin.line;
+  if (line == 0) line = src_->table->source().begin.line;
+  if (!src_->file.empty()) out = src_->file + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
   else if (line > 0) out = "line " + std::to_string(line) + ": ";
-  return out + where_ + (key.empty() ? "" : "." + key);
+  return out + src_->where + (key.empty() ? "" : "." + key);
 }
 
 void Options::fail(const std::string& key, const std::string& what) const {
   throw InputError(locate(key) + ": " + what);
 }
 
-bool Options::has(const std::string& key) const { return table_->contains(key); }
+bool Options::has(const std::string& key) const { return src_->table->contains(key); }
 
-const toml::node& Options::node(const std::string& key) const {
+struct OptionsAccess {
+  static const toml::node& node(const Options& o, const std::string& key);
+};
+
+const toml::node& OptionsAccess::node(const Options& o, const std::string& key) {
+  const auto& src_ = o.src_;
+  auto& used_ = o.used_;
+  auto fail = [&](const std::string& k, const std::string& what) { o.fail(k, what); };
   used_.insert(key);
-  const toml::node* n = table_->get(key);
+  const toml::node* n = src_->table->get(key);
   if (!n) {
     // A misspelt required key is reported here, before finish() could.
     std::vector<std::string> unread;
-    for (const auto& [k, v] : *table_)
+    for (const auto& [k, v] : *src_->table)
       if (!used_.count(std::string(k.str()))) unread.emplace_back(k.str());
     const std::string near = nearest_word(key, unread);
     if (!near.empty())
@@ -84,7 +94,7 @@ const toml::node& Options::node(const std::string& key) const {
 }
 
 double Options::get_double(const std::string& key) const {
-  const toml::node& n = node(key);
+  const toml::node& n = OptionsAccess::node(*this, key);
   if (auto v = n.value<double>()) return *v;  // integers convert too
   fail(key, "expected a number");
 }
@@ -92,7 +102,7 @@ double Options::get_double(const std::string& key, double fallback) const {
   return has(key) ? get_double(key) : (used_.insert(key), fallback);
 }
 long Options::get_int(const std::string& key) const {
-  const toml::node& n = node(key);
+  const toml::node& n = OptionsAccess::node(*this, key);
   if (n.is_integer()) return static_cast<long>(*n.value<int64_t>());
   fail(key, "expected an integer");
 }
@@ -101,12 +111,12 @@ long Options::get_int(const std::string& key, long fallback) const {
 }
 bool Options::get_bool(const std::string& key, bool fallback) const {
   if (!has(key)) return used_.insert(key), fallback;
-  const toml::node& n = node(key);
+  const toml::node& n = OptionsAccess::node(*this, key);
   if (n.is_boolean()) return *n.value<bool>();
   fail(key, "expected true or false");
 }
 std::string Options::get_string(const std::string& key) const {
-  const toml::node& n = node(key);
+  const toml::node& n = OptionsAccess::node(*this, key);
   if (n.is_string()) return *n.value<std::string>();
   fail(key, "expected a string");
 }
@@ -114,7 +124,7 @@ std::string Options::get_string(const std::string& key, const std::string& fallb
   return has(key) ? get_string(key) : (used_.insert(key), fallback);
 }
 std::vector<std::string> Options::get_strings(const std::string& key) const {
-  const toml::node& n = node(key);
+  const toml::node& n = OptionsAccess::node(*this, key);
   if (n.is_string()) return {*n.value<std::string>()};
   std::vector<std::string> out;
   if (auto arr = n.as_array()) {
@@ -127,7 +137,7 @@ std::vector<std::string> Options::get_strings(const std::string& key) const {
   fail(key, "expected a string or a list of strings");
 }
 std::vector<double> Options::get_doubles(const std::string& key) const {
-  const toml::node& n = node(key);
+  const toml::node& n = OptionsAccess::node(*this, key);
   if (auto v = n.value<double>()) return {*v};
   std::vector<double> out;
   if (auto arr = n.as_array()) {
@@ -141,14 +151,19 @@ std::vector<double> Options::get_doubles(const std::string& key) const {
   fail(key, "expected a number or a list of numbers");
 }
 Options Options::get_table(const std::string& key) const {
-  const toml::node& n = node(key);
-  if (auto t = n.as_table()) return Options(root_, t, where_ + "." + key, file_);
+  const toml::node& n = OptionsAccess::node(*this, key);
+  if (auto t = n.as_table()) {
+    auto sub = std::make_shared<Source>(*src_);
+    sub->table = t;
+    sub->where = src_->where + "." + key;
+    return Options(sub);
+  }
   fail(key, "expected a table");
 }
 
 void Options::finish() const {
   std::vector<std::string> known(used_.begin(), used_.end());
-  for (const auto& [k, v] : *table_) {
+  for (const auto& [k, v] : *src_->table) {
     const std::string key(k.str());
     if (used_.count(key)) continue;
     std::string msg = "unknown key '" + key + "'";

@@ -1,9 +1,11 @@
 // A TOML table of settings (a deck's [potential], a task) that remembers
 // which keys were read, so that every key left over is reported with its file,
 // line and the nearest valid key.
+//
+// This header is free of toml++ (nvcc cannot compile toml++ 3.3), so kernel
+// files may include it; code that builds an Options from a parsed table
+// includes potentials/options_toml.hpp and must itself be free of Kokkos.
 #pragma once
-
-#include <toml++/toml.h>
 
 #include <memory>
 #include <optional>
@@ -17,9 +19,8 @@ namespace kprop {
 
 class Options {
  public:
-  // `where` names the table for messages, e.g. "[potential]". Pass the
-  // table by move: a toml++ copy forgets the source lines.
-  Options(toml::table table, std::string where, std::string file = "");
+  struct Source;  // the parsed table behind an Options (options_toml.hpp)
+  explicit Options(std::shared_ptr<const Source> source);
   static Options parse(const std::string& toml_text, const std::string& where = "[potential]");
 
   bool has(const std::string& key) const;
@@ -44,16 +45,11 @@ class Options {
   // "FILE:LINE: [table].key" for messages about a value.
   std::string locate(const std::string& key) const;
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
-  const std::string& file() const { return file_; }
+  const std::string& file() const;
 
  private:
-  // Nested tables share the parsed root so that their lines are kept.
-  Options(std::shared_ptr<const toml::table> root, const toml::table* table, std::string where,
-          std::string file);
-  const toml::node& node(const std::string& key) const;
-  std::shared_ptr<const toml::table> root_;
-  const toml::table* table_ = nullptr;
-  std::string where_, file_;
+  friend struct OptionsAccess;  // options.cpp
+  std::shared_ptr<const Source> src_;
   mutable std::set<std::string> used_;
 };
 

@@ -4,6 +4,7 @@
 // another kprop plugin API or another Kokkos.
 #pragma once
 
+#include "potentials/potential.hpp"
 #include "potentials/registry.hpp"
 
 extern "C" {

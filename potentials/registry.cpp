@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include "core/error.hpp"
+#include "potentials/potential.hpp"
 
 namespace kprop {
 
@@ -10,7 +11,7 @@ void PotentialRegistry::add(const std::string& style, Factory factory, const std
   styles_[style] = Entry{std::move(factory), summary};
 }
 
-std::unique_ptr<Potential> PotentialRegistry::create(const std::string& style,
+std::shared_ptr<Potential> PotentialRegistry::create(const std::string& style,
                                                      const Options& options) const {
   auto it = styles_.find(style);
   if (it == styles_.end()) {
@@ -23,12 +24,12 @@ std::unique_ptr<Potential> PotentialRegistry::create(const std::string& style,
     for (const auto& k : names) msg += " " + k;
     options.fail("style", msg);
   }
-  auto potential = it->second.factory(options);
+  std::shared_ptr<Potential> potential = it->second.factory(options);
   options.finish();
   return potential;
 }
 
-std::unique_ptr<Potential> PotentialRegistry::create(const Options& table) {
+std::shared_ptr<Potential> PotentialRegistry::create(const Options& table) {
   if (table.has("plugin"))
     for (const auto& path : table.get_strings("plugin")) {
       try {
@@ -90,4 +91,10 @@ PotentialRegistry& PotentialRegistry::global() {
   return registry;
 }
 
+}  // namespace kprop
+
+namespace kprop {
+std::vector<std::string> potential_elements(const Potential& potential) {
+  return potential.elements();
+}
 }  // namespace kprop

@@ -15,9 +15,12 @@
 #include <vector>
 
 #include "potentials/options.hpp"
-#include "potentials/potential.hpp"
 
 namespace kprop {
+
+// Declared only: this header is used by host-only code (the deck parser) that
+// cannot include Kokkos; potentials include potentials/potential.hpp.
+class Potential;
 
 // Bumped whenever Potential, ComputeOutput, Atoms, NeighborList or Options
 // change in a way that breaks a compiled plugin.
@@ -30,10 +33,10 @@ class PotentialRegistry {
   void add(const std::string& style, Factory factory, const std::string& summary);
   bool contains(const std::string& style) const { return styles_.count(style) != 0; }
   // Builds style from options and checks that every option was used.
-  std::unique_ptr<Potential> create(const std::string& style, const Options& options) const;
+  std::shared_ptr<Potential> create(const std::string& style, const Options& options) const;
   // Builds from a [potential] table: `style` selects, `plugin` (path or list
   // of paths) is loaded first, the rest goes to the style's factory.
-  std::unique_ptr<Potential> create(const Options& potential_table);
+  std::shared_ptr<Potential> create(const Options& potential_table);
 
   // dlopen's a plugin and lets it register its styles. Errors name the file.
   void load_plugin(const std::string& path);
@@ -54,5 +57,8 @@ class PotentialRegistry {
 };
 
 void register_builtin_potentials(PotentialRegistry& registry);
+
+// Potential::elements() for callers that see Potential only as declared.
+std::vector<std::string> potential_elements(const Potential& potential);
 
 }  // namespace kprop

@@ -32,6 +32,15 @@ void Structure::check(const std::string& where) const {
     if (!is_element(s)) throw InputError(where + ": unknown chemical element '" + s + "'");
 }
 
+void Structure::check_cell(const std::string& where) const {
+  const double det = cell.determinant();
+  if (!(std::abs(det) > 1e-10 * std::max(cell.rowwise().norm().prod(), 1e-300)))
+    throw InputError(fmt::format(
+        "{}: cell is singular (volume {} Å^3): every structure needs three independent cell "
+        "vectors, also along non-periodic directions",
+        where, det));
+}
+
 std::vector<double> Structure::atom_masses() const {
   if (!masses.empty()) return masses;
   std::vector<double> out;

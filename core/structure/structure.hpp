@@ -42,6 +42,9 @@ struct Structure {
   // InputError (prefixed by `where`) unless every per-atom array has size()
   // entries or is empty (velocities, masses, movable) and the species exist.
   void check(const std::string& where = "structure") const;
+  // InputError unless the cell has three independent vectors, as every
+  // calculation needs (files may hold molecules without a cell).
+  void check_cell(const std::string& where = "structure") const;
   // `masses` when set, else the standard atomic mass of each species.
   std::vector<double> atom_masses() const;
 

@@ -2,6 +2,8 @@
 // Kokkos (BAD_KOKKOS_VERSION): the loader must refuse it before registering.
 #include <stdexcept>
 
+#include <Kokkos_Core.hpp>
+
 #include "potentials/registry.hpp"
 
 extern "C" {

@@ -95,7 +95,7 @@ std::string error_of(const std::function<void()>& f) {
 struct LocalRegistry {
   PotentialRegistry r;
   LocalRegistry() { register_builtin_potentials(r); }
-  std::unique_ptr<Potential> create(const std::string& toml) {
+  std::shared_ptr<Potential> create(const std::string& toml) {
     return r.create(Options::parse(toml));
   }
 };
