@@ -83,6 +83,12 @@ endfunction()
 
 function(kprop_plugin_host target)
   set_property(TARGET ${target} PROPERTY ENABLE_EXPORTS ON)
+  # nvcc_wrapper moves -Wl options behind the archives, which then load twice:
+  # GPU builds export what the executable uses and need a shared Kokkos for
+  # plugins that use more of it.
+  if("CUDA" IN_LIST Kokkos_DEVICES)
+    return()
+  endif()
   _kprop_kokkos_libraries(STATIC_LIBRARY archives)
   get_target_property(type kprop_lib TYPE)
   if(type STREQUAL "STATIC_LIBRARY")
