@@ -4,7 +4,7 @@
 //   kprop_bench_eam [--cells 20] [--a 3.615] [--rattle 0.05] [--seed 2024]
 //                   [--data FILE | --write-data FILE]
 //                   [--potential Cu_mishin1.eam.alloy] [--skin 1.0]
-//                   [--list half|full|both] [--virial on|off|both]
+//                   [--list half|full|both|auto] [--virial on|off|both]
 //                   [--evals 20] [--rounds 5] [--profile] [--sort]
 //
 // The structure is cells^3 conventional fcc cells (4 cells^3 atoms), every
@@ -21,8 +21,10 @@
 // rounds of `evals` evaluations each; the time of a round / evals is one
 // sample, and the median, min and max of the samples are printed:
 //
-//   kprop list=half virial=off atoms=32000 first_s=... eval_s=... min_s=... max_s=... \
-//         builds=1 cpu_use=...% energy_per_atom=...
+//   kprop list=half virial=off atoms=32000 first_s=... eval_s=... min_s=...
+//         max_s=... builds=1 cpu_use=...% energy_per_atom=...   (one line)
+//
+// (list=half/sorted with --sort).
 //
 // eval_s is Calculator::compute(atoms, virial): the stale-list check, the
 // EAM density, embedding and pair kernels, and the per-system sums (energy,
@@ -30,7 +32,8 @@
 // cpu_use is the process's CPU time over the timed rounds / (wall time x
 // threads): well below 100% means other processes took the cores.
 // --profile adds a per-kernel breakdown (Kokkos tool callbacks) of the first
-// evaluation and of one extra round (timed apart from the samples).
+// evaluation and of one extra round (timed apart from the samples), and the
+// neighbor-list entries each thread gets under a static schedule.
 #include <Kokkos_Core.hpp>
 
 #include <cmath>
