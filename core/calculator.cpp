@@ -73,7 +73,7 @@ void Calculator::map_species(const Atoms& atoms) {
   mapped_species_ = atoms.species();
 }
 
-void Calculator::compute(Atoms& atoms, bool virial) {
+void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
   map_species(atoms);
   const int n = atoms.natoms();
   if (static_cast<int>(out_.energy.extent(0)) != n) {
@@ -82,7 +82,8 @@ void Calculator::compute(Atoms& atoms, bool virial) {
   }
   out_.force = atoms.f;
   if (list_.needs_rebuild(atoms)) list_.build(atoms);
-  potential_->compute(atoms, list_, element_of_type_, ComputeRequest{virial}, out_);
+  potential_->compute(atoms, list_, element_of_type_,
+                      ComputeRequest{virial, virial && per_atom_virial}, out_);
 
   // Per-system sums, one team per system: deterministic on every backend.
   const int nsys = atoms.nsystems();

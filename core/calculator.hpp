@@ -26,8 +26,9 @@ class Calculator {
   explicit Calculator(std::shared_ptr<Potential> potential, CalculatorOptions options = {});
 
   // Energies and forces of every system in the batch; virials (and so
-  // stresses) when `virial`. Writes forces into atoms.f.
-  void compute(Atoms& atoms, bool virial = true);
+  // stresses) when `virial`; per-atom virials (LAMMPS's stress/atom split)
+  // only when `per_atom_virial`. Writes forces into atoms.f.
+  void compute(Atoms& atoms, bool virial = true, bool per_atom_virial = false);
 
   double energy(int s) const { return energy_[s]; }          // eV
   const std::vector<double>& energies() const { return energy_; }
@@ -40,6 +41,7 @@ class Calculator {
   Mat3 stress(int s) const;
 
   Kokkos::View<double*> per_atom_energy() const { return out_.energy; }
+  // Meaningful after compute(atoms, true, true).
   Kokkos::View<double* [6]> per_atom_virial() const { return out_.virial; }
 
   Potential& potential() { return *potential_; }

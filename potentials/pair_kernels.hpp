@@ -9,7 +9,8 @@
 // potentials whose force is pairwise once a per-atom quantity is known (EAM's
 // F'(rho)) use the same loop with that quantity inside the functor.
 // Per-atom energies and virials take half of every pair (as LAMMPS does):
-// W_i += 1/2 (x_i - x_j) (x) (x_i - x_j) fpair.
+// W_i += 1/2 (x_i - x_j) (x) (x_i - x_j) fpair. Without per-atom virials a
+// half list puts the whole pair virial on i: the per-system sums are the same.
 #pragma once
 
 #include <Kokkos_Core.hpp>
@@ -61,7 +62,8 @@ struct PairFullKernel {
   }
 };
 
-template <class Pair, bool Virial, class FScatter, class EScatter, class WScatter>
+template <class Pair, bool Virial, bool PerAtomVirial, class FScatter, class EScatter,
+          class WScatter>
 struct PairHalfKernel {
   Pair pair;
   Kokkos::View<double* [3]> x;
@@ -95,13 +97,12 @@ struct PairHalfKernel {
       ei_sum += 0.5 * phi;
       ea(j) += 0.5 * phi;
       if (Virial) {
-        const double h = 0.5 * fpair;
+        const double h = PerAtomVirial ? 0.5 * fpair : fpair;
         const double p[6] = {h * r[0] * r[0], h * r[1] * r[1], h * r[2] * r[2],
                              h * r[0] * r[1], h * r[0] * r[2], h * r[1] * r[2]};
-        for (int c = 0; c < 6; ++c) {
-          wi[c] += p[c];
-          wa(j, c) += p[c];
-        }
+        for (int c = 0; c < 6; ++c) wi[c] += p[c];
+        if (PerAtomVirial)
+          for (int c = 0; c < 6; ++c) wa(j, c) += p[c];
       }
     }
     for (int d = 0; d < 3; ++d) fa(i, d) += fi[d];
@@ -124,7 +125,7 @@ void fill_common(Kernel& k, const Atoms& atoms, const NeighborList& list,
   k.boxes = atoms.boxes;
 }
 
-template <class Pair, bool Virial>
+template <class Pair, bool Virial, bool PerAtomVirial>
 void compute_pair_virial(const Pair& pair, const Atoms& atoms, const NeighborList& list,
                          const Kokkos::View<const int*>& element_of_type, ComputeOutput& out) {
   const auto policy = Kokkos::RangePolicy<ExecSpace>(0, atoms.natoms());
@@ -144,7 +145,7 @@ void compute_pair_virial(const Pair& pair, const Atoms& atoms, const NeighborLis
   auto fs = Kokkos::Experimental::create_scatter_view(out.force);
   auto es = Kokkos::Experimental::create_scatter_view(out.energy);
   auto ws = Kokkos::Experimental::create_scatter_view(out.virial);
-  PairHalfKernel<Pair, Virial, decltype(fs), decltype(es), decltype(ws)> k{
+  PairHalfKernel<Pair, Virial, PerAtomVirial, decltype(fs), decltype(es), decltype(ws)> k{
       pair, {}, fs, es, ws, {}, {}, {}, {}, {}, {}, {}};
   fill_common(k, atoms, list, element_of_type);
   Kokkos::parallel_for("kprop::pair_half", policy, k);
@@ -157,10 +158,12 @@ template <class Pair>
 void compute_pair(const Pair& pair, const Atoms& atoms, const NeighborList& list,
                   const Kokkos::View<const int*>& element_of_type, const ComputeRequest& request,
                   ComputeOutput& out) {
-  if (request.virial)
-    compute_pair_virial<Pair, true>(pair, atoms, list, element_of_type, out);
+  if (request.virial && request.per_atom_virial)
+    compute_pair_virial<Pair, true, true>(pair, atoms, list, element_of_type, out);
+  else if (request.virial)
+    compute_pair_virial<Pair, true, false>(pair, atoms, list, element_of_type, out);
   else
-    compute_pair_virial<Pair, false>(pair, atoms, list, element_of_type, out);
+    compute_pair_virial<Pair, false, false>(pair, atoms, list, element_of_type, out);
 }
 
 }  // namespace kprop

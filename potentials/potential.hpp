@@ -18,7 +18,11 @@
 namespace kprop {
 
 struct ComputeRequest {
-  bool virial = false;  // fill per-atom virials
+  bool virial = false;  // fill ComputeOutput::virial
+  // Split every interaction's virial among its atoms (LAMMPS's per-atom
+  // stress). When false only the per-system sums of ComputeOutput::virial
+  // are meaningful, which lets half-list kernels skip scattering to j.
+  bool per_atom_virial = false;
 };
 
 // Everything a compute() writes; views are sized natoms and zeroed by the

@@ -178,6 +178,10 @@ void NeighborList::build(Atoms& atoms) {
         const int b = atom_bin(i);
         bin_atoms(bin_start(b) + Kokkos::atomic_fetch_add(&bin_count(b), 1)) = i;
       });
+  // rank(i): position of atom i in bin order. A half list gives each pair to
+  // its lower-ranked atom, so ownership follows space, not the (often
+  // sublattice-major) atom order, and threads get equal shares of pairs.
+  Kokkos::View<int*> rank("atom_rank", n);
   Kokkos::parallel_for(
       "kprop::sort_bins", Kokkos::RangePolicy<ExecSpace>(0, nbins), KOKKOS_LAMBDA(const int b) {
         for (int p = bin_start(b) + 1; p < bin_start(b + 1); ++p) {
@@ -186,12 +190,21 @@ void NeighborList::build(Atoms& atoms) {
           for (; q >= bin_start(b) && bin_atoms(q) > a; --q) bin_atoms(q + 1) = bin_atoms(q);
           bin_atoms(q + 1) = a;
         }
+        for (int p = bin_start(b); p < bin_start(b + 1); ++p) rank(bin_atoms(p)) = p;
       });
 
   // Neighbors within R; retried with a larger capacity if any atom overflows.
   const double R2 = R * R;
   const bool half = opt_.kind == NeighborKind::Half;
   if (static_cast<int>(count.extent(0)) != n) count = Kokkos::View<int*>("neighbor_count", n);
+  if (builds_ == 0) {
+    // First guess from the densest system: the atoms in a sphere of radius R
+    // (half of them for a half list), plus a margin.
+    double density = 0;
+    for (int s = 0; s < nsys; ++s) density = std::max(density, atoms.count(s) / atoms.box(s).volume());
+    const double sphere = 4.18879020478639 * R * R * R * density * (half ? 0.5 : 1.0);
+    capacity_ = std::max(capacity_, static_cast<int>(1.2 * sphere) + 8);
+  }
   for (;;) {
     if (static_cast<int>(neighbors.extent(0)) != n ||
         static_cast<int>(neighbors.extent(1)) != capacity_) {
@@ -241,9 +254,9 @@ void NeighborList::build(Atoms& atoms) {
                 for (int p = bin_start(bin); p < bin_start(bin + 1); ++p) {
                   const int j = bin_atoms(p);
                   if (j == i && zero_shift) continue;
-                  // Half list: each pair once, from its lower index; an atom
-                  // and its own image once, from the positive shift.
-                  if (half && (j < i || (j == i && !positive_shift))) continue;
+                  // Half list: each pair once, from its lower-ranked atom; an
+                  // atom and its own image once, from the positive shift.
+                  if (half && (rank(j) < rank(i) || (j == i && !positive_shift))) continue;
                   const double dx = x(j, 0) + t[0] - r[0];
                   const double dy = x(j, 1) + t[1] - r[1];
                   const double dz = x(j, 2) + t[2] - r[2];

@@ -29,7 +29,7 @@ inline std::vector<Evaluation> evaluate_batch(std::shared_ptr<Potential> pot,
                                               CalculatorOptions opt = {}) {
   Atoms atoms = Atoms::from_structures(systems);
   Calculator calc(std::move(pot), opt);
-  calc.compute(atoms, true);
+  calc.compute(atoms, true, true);
   auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
   auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), calc.per_atom_energy());
   auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), calc.per_atom_virial());
