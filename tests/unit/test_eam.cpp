@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "potentials/registry.hpp"
+#include "tests/unit/json_values.hpp"
 #include "tests/unit/potential_checks.hpp"
 
 using namespace kprop;
@@ -49,9 +50,8 @@ TEST_P(EamVersusLammps, EnergiesForcesAndVirialAgree) {
   ASSERT_TRUE(in) << kData + GetParam() + ".json";
   const auto ref = nlohmann::json::parse(in);
   Structure s;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) s.cell(i, j) = ref["cell"][i][j].get<double>();
-  for (const auto& p : ref["positions"]) s.positions.emplace_back(p[0], p[1], p[2]);
+  s.cell = to_mat3(ref["cell"]);
+  for (const auto& p : ref["positions"]) s.positions.push_back(to_vec3(p));
   s.species = ref["species"].get<std::vector<std::string>>();
   const auto pot = make_eam(ref["pair_style"], ref["potential_files"]);
   const Evaluation e = evaluate(pot, s);
@@ -68,7 +68,7 @@ TEST_P(EamVersusLammps, EnergiesForcesAndVirialAgree) {
   EXPECT_LT(max_df, 1e-6) << "forces (eV/Å)";
   for (int a = 0; a < 3; ++a)
     for (int b = 0; b < 3; ++b)
-      EXPECT_NEAR(e.virial(a, b) / n, ref["virial"][a][b].get<double>() / n, 1e-8)
+      EXPECT_NEAR(e.virial(a, b) / n, to_mat3(ref["virial"])(a, b) / n, 1e-8)
           << "virial " << a << b;
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/unit/json_values.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/io/extxyz.hpp"
@@ -37,16 +38,8 @@ const json& reference() {
   return ref;
 }
 
-Mat3 to_mat3(const json& j) {
-  Mat3 m;
-  for (int i = 0; i < 3; ++i)
-    for (int k = 0; k < 3; ++k) m(i, k) = j[i][k].get<double>();
-  return m;
-}
-
-Vec3 to_vec3(const json& j) {
-  return Vec3(j[0].get<double>(), j[1].get<double>(), j[2].get<double>());
-}
+using test::to_mat3;
+using test::to_vec3;
 
 // A scratch folder per test, removed afterwards.
 class IoTest : public ::testing::Test {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/unit/json_values.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/structure/lattice.hpp"
@@ -25,16 +26,8 @@ json load_json(const std::string& name) {
   return json::parse(in);
 }
 
-Mat3 to_mat3(const json& j) {
-  Mat3 m;
-  for (int i = 0; i < 3; ++i)
-    for (int k = 0; k < 3; ++k) m(i, k) = j[i][k].get<double>();
-  return m;
-}
-
-Vec3 to_vec3(const json& j) {
-  return Vec3(j[0].get<double>(), j[1].get<double>(), j[2].get<double>());
-}
+using test::to_mat3;
+using test::to_vec3;
 
 // Expects an InputError whose message contains `part`.
 void expect_input_error(const std::function<void()>& f, const std::string& part) {
