@@ -8,18 +8,6 @@
 namespace kprop {
 namespace {
 
-// Per-system sums: energy, virial (6), kinetic tensor (6).
-struct SystemSums {
-  double v[13];
-  KOKKOS_INLINE_FUNCTION SystemSums() {
-    for (int k = 0; k < 13; ++k) v[k] = 0;
-  }
-  KOKKOS_INLINE_FUNCTION SystemSums& operator+=(const SystemSums& o) {
-    for (int k = 0; k < 13; ++k) v[k] += o.v[k];
-    return *this;
-  }
-};
-
 Mat3 voigt_to_mat(const std::array<double, 6>& w) {
   Mat3 m;
   m << w[0], w[3], w[4], w[3], w[1], w[5], w[4], w[5], w[2];
@@ -31,8 +19,10 @@ Mat3 voigt_to_mat(const std::array<double, 6>& w) {
 
 namespace Kokkos {
 template <>
-struct reduction_identity<kprop::SystemSums> {
-  KOKKOS_FORCEINLINE_FUNCTION static kprop::SystemSums sum() { return kprop::SystemSums(); }
+struct reduction_identity<kprop::Calculator::SystemSums> {
+  KOKKOS_FORCEINLINE_FUNCTION static kprop::Calculator::SystemSums sum() {
+    return kprop::Calculator::SystemSums();
+  }
 };
 }  // namespace Kokkos
 
@@ -87,7 +77,8 @@ void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
 
   // Per-system sums, one team per system: deterministic on every backend.
   const int nsys = atoms.nsystems();
-  Kokkos::View<SystemSums*> sums("system_sums", nsys);
+  if (static_cast<int>(sums_.extent(0)) != nsys) sums_ = decltype(sums_)("system_sums", nsys);
+  auto sums = sums_;
   auto e = out_.energy;
   auto w = out_.virial;
   auto first = atoms.first_atom;
@@ -99,10 +90,10 @@ void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
       "kprop::system_sums", Kokkos::TeamPolicy<ExecSpace>(nsys, Kokkos::AUTO),
       KOKKOS_LAMBDA(const Team& team) {
         const int s = team.league_rank();
-        SystemSums total;
+        Calculator::SystemSums total;
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, first(s), first(s + 1)),
-            [&](const int i, SystemSums& acc) {
+            [&](const int i, Calculator::SystemSums& acc) {
               acc.v[0] += e(i);
               if (virial)
                 for (int k = 0; k < 6; ++k) acc.v[1 + k] += w(i, k);
@@ -116,7 +107,7 @@ void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
                 acc.v[12] += m * v(i, 1) * v(i, 2);
               }
             },
-            Kokkos::Sum<SystemSums>(total));
+            Kokkos::Sum<Calculator::SystemSums>(total));
         Kokkos::single(Kokkos::PerTeam(team), [&]() { sums(s) = total; });
       });
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sums);

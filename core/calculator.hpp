@@ -48,6 +48,18 @@ class Calculator {
   const NeighborList& neighbors() const { return list_; }
   NeighborKind neighbor_kind() const { return list_.kind(); }
 
+ // Per-system sums: energy, virial (6), kinetic tensor (6).
+  struct SystemSums {
+    double v[13];
+    KOKKOS_INLINE_FUNCTION SystemSums() {
+      for (int k = 0; k < 13; ++k) v[k] = 0;
+    }
+    KOKKOS_INLINE_FUNCTION SystemSums& operator+=(const SystemSums& o) {
+      for (int k = 0; k < 13; ++k) v[k] += o.v[k];
+      return *this;
+    }
+  };
+
  private:
   void map_species(const Atoms& atoms);
 
@@ -56,6 +68,7 @@ class Calculator {
   ComputeOutput out_;
   std::vector<std::string> mapped_species_;
   Kokkos::View<int*> element_of_type_;
+  Kokkos::View<SystemSums*> sums_;
   std::vector<double> energy_;
   std::vector<std::array<double, 6>> virial_, kinetic_;
   std::vector<double> volume_;

@@ -144,7 +144,9 @@ void compute_pair_virial(const Pair& pair, const Atoms& atoms, const NeighborLis
   if (Virial) Kokkos::deep_copy(out.virial, 0.0);
   auto fs = Kokkos::Experimental::create_scatter_view(out.force);
   auto es = Kokkos::Experimental::create_scatter_view(out.energy);
-  auto ws = Kokkos::Experimental::create_scatter_view(out.virial);
+  // No virial asked: scatter into an empty view rather than duplicating N x 6.
+  auto ws = Kokkos::Experimental::create_scatter_view(
+      Virial ? out.virial : Kokkos::View<double* [6]>("no_virial", 0));
   PairHalfKernel<Pair, Virial, PerAtomVirial, decltype(fs), decltype(es), decltype(ws)> k{
       pair, {}, fs, es, ws, {}, {}, {}, {}, {}, {}, {}};
   fill_common(k, atoms, list, element_of_type);
