@@ -197,4 +197,44 @@ void Atoms::deform(int s, const Mat3& new_cell) {
   set_box(s, nb);
 }
 
+void Atoms::deform(const std::vector<int>& systems, const std::vector<Mat3>& new_cells) {
+  if (systems.size() != new_cells.size())
+    throw std::invalid_argument("Atoms::deform: one new cell per system expected");
+  if (systems.empty()) return;
+  const int ns = nsystems();
+  // Per system: the map x' = x h^{-1} h' and whether it moves at all.
+  Kokkos::View<Affine*> maps("deform_maps", ns);
+  Kokkos::View<int*> moves("deform_moves", ns);
+  auto maps_h = Kokkos::create_mirror_view(maps);
+  auto moves_h = Kokkos::create_mirror_view(moves);
+  for (int s = 0; s < ns; ++s) moves_h(s) = 0;
+  std::vector<Box> new_boxes;  // all checked before anything changes
+  for (std::size_t k = 0; k < systems.size(); ++k) {
+    const Box& old = box_host_(systems[k]);
+    new_boxes.push_back(
+        make_box(new_cells[k], {old.pbc[0] != 0, old.pbc[1] != 0, old.pbc[2] != 0}));
+  }
+  for (std::size_t k = 0; k < systems.size(); ++k) {
+    const int s = systems[k];
+    maps_h(s) = Affine::between(box_host_(s), new_boxes[k]);
+    moves_h(s) = 1;
+    box_host_(s) = new_boxes[k];
+  }
+  Kokkos::deep_copy(maps, maps_h);
+  Kokkos::deep_copy(moves, moves_h);
+  auto xv = x;
+  auto sys = system;
+  Kokkos::parallel_for(
+      "kprop::Atoms::deform_batch", Kokkos::RangePolicy<ExecSpace>(0, natoms()),
+      KOKKOS_LAMBDA(const int i) {
+        const int s = sys(i);
+        if (!moves(s)) return;
+        const Affine& map = maps(s);
+        double r[3] = {xv(i, 0), xv(i, 1), xv(i, 2)};
+        for (int k = 0; k < 3; ++k)
+          xv(i, k) = r[0] * map.m[0][k] + r[1] * map.m[1][k] + r[2] * map.m[2][k];
+      });
+  Kokkos::deep_copy(boxes, box_host_);
+}
+
 }  // namespace kprop

@@ -48,6 +48,9 @@ class Atoms {
   // Affine change of the cell of system s to new_cell; positions follow
   // (fractional coordinates kept). Used for strains and barostats.
   void deform(int s, const Mat3& new_cell);
+  // The same for several systems at once, in one kernel: system systems[k]
+  // gets new_cells[k]; the others are left alone.
+  void deform(const std::vector<int>& systems, const std::vector<Mat3>& new_cells);
 
   // Device data; host mirrors are made where needed with create_mirror_view.
   Kokkos::View<double* [3]> x, v, f;   // Å, Å/ps, eV/Å
