@@ -1,128 +1,276 @@
 #include "drivers/commands.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "core/calculator.hpp"
+#include "core/error.hpp"
 #include "core/structure/lattice.hpp"
+#include "drivers/parallel.hpp"
+#include "drivers/progress.hpp"
 #include "drivers/result_store.hpp"
-#include "drivers/single_point.hpp"
+#include "drivers/task_settings.hpp"
+#include "drivers/tasks.hpp"
+#include "potentials/potential.hpp"
 #include "potentials/registry.hpp"
 
 namespace kprop {
 namespace {
 
 namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
 
-nlohmann::ordered_json task_header(const Deck& deck, const TaskSpec& task) {
-  nlohmann::ordered_json j;
-  j["kprop_version"] = kprop_version();
-  j["task"] = {{"type", task.type}, {"name", task.name}};
-  j["status"] = "ok";
-  j["deck"] = fs::absolute(deck.path).lexically_normal().string();
-  nlohmann::ordered_json pot;
+// FNV-1a, 64 bit: a stable hash of the text that defines a task.
+struct Fnv1a {
+  std::uint64_t h = 1469598103934665603ULL;
+  void add(const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;  // separator
+    h *= 1099511628211ULL;
+  }
+  std::string hex() const { return fmt::format("{:016x}", h); }
+};
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+ojson potential_json(const Deck& deck) {
+  ojson pot;
   pot["style"] = deck.potential_style;
   const auto& files = deck.potential_files;
-  pot["file"] = files.empty()       ? nlohmann::ordered_json()
-                : files.size() == 1 ? nlohmann::ordered_json(files[0])
-                                    : nlohmann::ordered_json(files);
+  pot["file"] = files.empty()       ? ojson()
+                : files.size() == 1 ? ojson(files[0])
+                                    : ojson(files);
   pot["elements"] = deck.potential->elements();
   pot["cutoff"] = deck.potential->cutoff();
   pot["options"] = deck.potential_options;
-  j["potential"] = std::move(pot);
-  return j;
+  return pot;
 }
 
-nlohmann::ordered_json run_single_point(const Deck& deck, const TaskSpec& task, const std::string& xyz_dir,
-                                const std::string& xyz_prefix) {
-  // Every structure of the task in one batch.
-  std::vector<Structure> batch;
-  for (int k : task.entries)
-    for (const auto& s : deck.structures[k].structures) batch.push_back(s);
-  Calculator calc(deck.potential);
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto results = single_point(calc, batch);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+std::string task_json_path(const RunOptions& options, const TaskSpec& task) {
+  return (fs::path(options.outdir) / (task.name + ".json")).string();
+}
 
-  nlohmann::ordered_json j = task_header(deck, task);
-  j["units"] = single_point_units();
-  j["conventions"] = {
-      {"stress",
-       "ASE sign: stress = (1/V) dE/d(strain), tension positive (the negative of the "
-       "LAMMPS pressure tensor); potential part only, no kinetic term"},
-      {"stress_voigt", "order xx yy zz yz xz xy"},
-      {"pressure", "-trace(stress)/3"},
-      {"cell", "rows are the lattice vectors a, b, c"}};
-  std::size_t natoms = 0;
-  for (const auto& s : batch) natoms += s.size();
-  j["nstructures"] = batch.size();
-  j["natoms"] = natoms;
-  j["wall_time"] = seconds;
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  std::size_t b = 0;
-  for (int k : task.entries) {
-    const StructureEntry& e = deck.structures[k];
-    std::ostringstream xyz;
-    for (std::size_t f = 0; f < e.structures.size(); ++f, ++b) {
-      const Structure& s = e.structures[f];
-      nlohmann::ordered_json sj;
-      sj["name"] = e.name;
-      sj["frame"] = f;
-      sj["origin"] = e.origins[f];
-      if (!xyz_dir.empty()) sj["xyz"] = xyz_prefix + e.name + ".xyz";
-      sj.update(single_point_json(s, results[b]));
-      list.push_back(std::move(sj));
-      if (!xyz_dir.empty()) write_single_point_extxyz(xyz, s, results[b]);
-    }
-    if (!xyz_dir.empty()) write_file_atomic((fs::path(xyz_dir) / (e.name + ".xyz")).string(), xyz.str());
+ojson read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return ojson();
+  try {
+    return ojson::parse(in);
+  } catch (const std::exception&) {
+    return ojson();  // a damaged file counts as absent
   }
-  j["structures"] = std::move(list);
-  return j;
+}
+
+// A flat table of every task's summary rows: the union of their columns.
+std::string summary_csv(const ojson& tasks) {
+  std::vector<std::string> columns = {"task", "type", "status", "structure"};
+  std::set<std::string> seen(columns.begin(), columns.end());
+  for (const auto& t : tasks)
+    for (const auto& row : t.value("summary", ojson::array()))
+      for (auto it = row.begin(); it != row.end(); ++it)
+        if (seen.insert(it.key()).second) columns.push_back(it.key());
+  auto cell = [](const ojson& v) -> std::string {
+    if (v.is_null()) return "";
+    if (v.is_string()) {
+      std::string s = v.get<std::string>();
+      if (s.find_first_of(",\"\n") == std::string::npos) return s;
+      std::string q = "\"";
+      for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    }
+    if (v.is_number_float()) return fmt::format("{}", v.get<double>());
+    return v.dump();
+  };
+  std::string out = fmt::format("{}\n", fmt::join(columns, ","));
+  for (const auto& t : tasks) {
+    auto rows = t.value("summary", ojson::array());
+    if (rows.empty()) rows.push_back(ojson::object());
+    for (const auto& row : rows) {
+      std::vector<std::string> cells;
+      for (const auto& c : columns) {
+        if (c == "task") cells.push_back(cell(t["name"]));
+        else if (c == "type") cells.push_back(cell(t["type"]));
+        else if (c == "status") cells.push_back(cell(t["status"]));
+        else cells.push_back(cell(row.contains(c) ? row[c] : ojson()));
+      }
+      out += fmt::format("{}\n", fmt::join(cells, ","));
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string kprop_version() { return KPROP_VERSION; }
 
-nlohmann::ordered_json run_task(const Deck& deck, const TaskSpec& task, const std::string& xyz_dir,
-                        const std::string& xyz_prefix) {
-  if (task.type == "single-point") return run_single_point(deck, task, xyz_dir, xyz_prefix);
+std::string task_hash(const Deck& deck, const TaskSpec& task) {
+  Fnv1a h;
+  h.add(task.type);
+  h.add(ojson(task.settings).dump());
+  h.add(deck.potential_style);
+  h.add(deck.potential_options.dump());
+  for (const auto& f : deck.potential_files) h.add(file_bytes(f));
+  for (const auto& ts : task_structures(deck, task)) {
+    const Structure& s = ts.structure();
+    h.add(ts.label);
+    std::string text;
+    for (int i = 0; i < 3; ++i)
+      for (int k = 0; k < 3; ++k) text += fmt::format("{} ", s.cell(i, k));
+    text += fmt::format("{}{}{}", s.pbc[0], s.pbc[1], s.pbc[2]);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      text += fmt::format("\n{} {} {} {}", s.species[i], s.positions[i][0], s.positions[i][1],
+                          s.positions[i][2]);
+      if (!s.velocities.empty())
+        text += fmt::format(" v {} {} {}", s.velocities[i][0], s.velocities[i][1], s.velocities[i][2]);
+      if (!s.masses.empty()) text += fmt::format(" m {}", s.masses[i]);
+      if (!s.movable.empty()) text += fmt::format(" f {}{}{}", s.movable[i][0], s.movable[i][1], s.movable[i][2]);
+    }
+    h.add(text);
+  }
+  return h.hex();
+}
+
+ojson run_task(const Deck& deck, const TaskSpec& task, const std::string& xyz_dir,
+               const std::string& xyz_prefix, std::ostream* progress) {
+  TaskContext ctx{xyz_dir, xyz_prefix, progress};
+  if (task.type == "single-point") return run_single_point_task(deck, task, ctx);
+  if (task.type == "relax") return run_relax_task(deck, task, ctx);
+  if (task.type == "md") return run_md_task(deck, task, ctx);
+  if (task.type == "eos") return run_eos_task(deck, task, ctx);
   throw InputError(task.where + ": task type '" + task.type + "' is not implemented");
 }
 
 int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std::ostream& err) {
-  int failed = 0;
+  const int rank = parallel::rank(), nranks = parallel::size();
+  const std::string who = nranks > 1 ? fmt::format("[rank {}/{}] ", rank, nranks) : "";
   const bool subfolders = deck.tasks.size() > 1;
-  if (!options.quiet)
-    log << fmt::format("kprop {}: {}: potential {}{}\n", kprop_version(), deck.path,
+  if (!options.quiet && rank == 0)
+    log << fmt::format("kprop {}: {}: potential {}{}; {} task{}{}\n", kprop_version(), deck.path,
                        deck.potential_style,
                        deck.potential_files.empty()
                            ? ""
-                           : fmt::format(" ({})", fmt::join(deck.potential_files, ", ")));
-  for (const auto& task : deck.tasks) {
+                           : fmt::format(" ({})", fmt::join(deck.potential_files, ", ")),
+                       deck.tasks.size(), deck.tasks.size() == 1 ? "" : "s",
+                       nranks > 1 ? fmt::format(" on {} MPI ranks", nranks) : "");
+
+  // Which tasks still need running: a result with status "ok" and the same
+  // hash (settings, potential and its files, structures) is kept. Every rank
+  // decides from the same files before any rank writes.
+  std::vector<std::string> hashes;
+  std::vector<int> pending;
+  for (std::size_t k = 0; k < deck.tasks.size(); ++k) {
+    const TaskSpec& task = deck.tasks[k];
+    hashes.push_back(task_hash(deck, task));
+    const ojson old = read_json_file(task_json_path(options, task));
+    const bool done = !options.rerun && old.is_object() && old.value("status", "") == "ok" &&
+                      old.value("task_hash", "") == hashes.back();
+    if (done) {
+      if (!options.quiet && rank == 0)
+        log << fmt::format("  task {} ({}): up to date, kept {}\n", task.name, task.type,
+                           task_json_path(options, task));
+    } else {
+      pending.push_back(static_cast<int>(k));
+    }
+  }
+  parallel::barrier();
+
+  // Round-robin over the ranks; every task is independent.
+  long failed = 0;
+  for (std::size_t p = 0; p < pending.size(); ++p) {
+    if (static_cast<int>(p % static_cast<std::size_t>(nranks)) != rank) continue;
+    const TaskSpec& task = deck.tasks[pending[p]];
     const std::string prefix = subfolders ? task.name + "/" : "";
-    const std::string json_path = (fs::path(options.outdir) / (task.name + ".json")).string();
-    nlohmann::ordered_json j;
+    const std::string json_path = task_json_path(options, task);
+    ojson j;
+    j["kprop_version"] = kprop_version();
+    j["task"] = {{"type", task.type}, {"name", task.name}};
+    j["status"] = "ok";
+    j["deck"] = fs::absolute(deck.path).lexically_normal().string();
+    j["task_hash"] = hashes[pending[p]];
+    j["settings"] = task.settings;
+    if (!task.sweep.empty()) j["sweep"] = task.sweep;
+    j["potential"] = potential_json(deck);
+    j["started"] = utc_now();
+    const auto t0 = std::chrono::steady_clock::now();
     try {
-      j = run_task(deck, task, (fs::path(options.outdir) / prefix).string(), prefix);
-      if (!options.quiet)
-        log << fmt::format("  task {} ({}): {} structures, {} atoms, {:.3g} s -> {}\n", task.name,
-                           task.type, j.value("nstructures", 0), j.value("natoms", 0),
-                           j.value("wall_time", 0.0), json_path);
+      fs::create_directories(fs::path(options.outdir) / prefix);
+      ojson r = run_task(deck, task, (fs::path(options.outdir) / prefix).string(), prefix,
+                         options.quiet ? nullptr : &err);
+      for (auto it = r.begin(); it != r.end(); ++it) j[it.key()] = it.value();
     } catch (const std::exception& e) {
-      ++failed;
-      err << "kprop: task " << task.name << " failed: " << e.what() << "\n";
-      j = task_header(deck, task);
       j["status"] = "failed";
       j["error"] = e.what();
     }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    j["finished"] = utc_now();
+    j["wall_time"] = seconds;
+    const bool ok = j["status"] == "ok";
+    if (!ok) {
+      ++failed;
+      err << fmt::format("{}kprop: task {} failed: {}\n", who, task.name, j.value("error", std::string("?")));
+    }
     write_file_atomic(json_path, format_json(j));
+    if (!options.quiet)
+      log << fmt::format("{}  task {} ({}): {}, {:.3g} s -> {}\n", who, task.name, task.type,
+                         ok ? "done" : "FAILED", seconds, json_path)
+          << std::flush;
+  }
+  failed = parallel::sum(failed);
+  parallel::barrier();
+
+  // The deck's summary, written once, from the task files (new and kept).
+  if (rank == 0) {
+    ojson tasks = ojson::array();
+    for (const auto& task : deck.tasks) {
+      const ojson r = read_json_file(task_json_path(options, task));
+      ojson t;
+      t["name"] = task.name;
+      t["type"] = task.type;
+      t["status"] = r.value("status", "missing");
+      if (r.contains("error")) t["error"] = r["error"];
+      if (!task.sweep.empty()) t["sweep"] = task.sweep;
+      t["file"] = task.name + ".json";
+      t["wall_time"] = r.value("wall_time", 0.0);
+      t["summary"] = r.value("summary", ojson::array());
+      tasks.push_back(std::move(t));
+    }
+    ojson summary;
+    summary["kprop_version"] = kprop_version();
+    summary["deck"] = fs::absolute(deck.path).lexically_normal().string();
+    summary["potential"] = potential_json(deck);
+    long nfail = 0;
+    for (const auto& t : tasks) nfail += t["status"] != "ok";
+    summary["ntasks"] = tasks.size();
+    summary["nfailed"] = nfail;
+    summary["tasks"] = tasks;
+    write_file_atomic((fs::path(options.outdir) / "summary.json").string(), format_json(summary));
+    write_file_atomic((fs::path(options.outdir) / "summary.csv").string(), summary_csv(tasks));
+    if (!options.quiet)
+      log << fmt::format("{} of {} tasks ok; summary in {}\n", tasks.size() - nfail, tasks.size(),
+                         (fs::path(options.outdir) / "summary.csv").string());
   }
   return failed ? 1 : 0;
 }
@@ -140,10 +288,9 @@ void describe_deck(const Deck& deck, std::ostream& os) {
     std::size_t natoms = 0;
     for (const auto& s : e.structures) natoms += s.size();
     os << fmt::format("  {:<16} {} structure{}, {} atoms  [{}]\n", e.name, e.structures.size(),
-                      e.structures.size() == 1 ? "" : "s", natoms,
-                      e.source);
+                      e.structures.size() == 1 ? "" : "s", natoms, e.source);
   }
-  os << fmt::format("tasks ({}):\n", deck.tasks.size());
+  os << fmt::format("tasks ({}, after expanding sweeps):\n", deck.tasks.size());
   for (const auto& t : deck.tasks) {
     std::vector<std::string> names;
     std::size_t n = 0;
@@ -151,8 +298,14 @@ void describe_deck(const Deck& deck, std::ostream& os) {
       names.push_back(deck.structures[k].name);
       n += deck.structures[k].structures.size();
     }
-    os << fmt::format("  {:<16} {} on {} structure{} ({})\n", t.name, t.type, n, n == 1 ? "" : "s",
+    os << fmt::format("  {:<24} {} on {} structure{} ({})\n", t.name, t.type, n, n == 1 ? "" : "s",
                       fmt::join(names, ", "));
+    if (!t.settings.empty()) {
+      std::vector<std::string> kv;
+      for (auto it = t.settings.begin(); it != t.settings.end(); ++it)
+        if (!it.value().is_null()) kv.push_back(it.key() + "=" + it.value().dump());
+      os << fmt::format("  {:<24}   {}\n", "", fmt::join(kv, " "));
+    }
   }
 }
 
@@ -160,8 +313,18 @@ void list_available(std::ostream& os) {
   os << "potential styles:\n";
   for (const auto& [name, summary] : PotentialRegistry::global().list())
     os << fmt::format("  {:<14} {}\n", name, summary);
-  os << "task types:\n";
-  for (const auto& [name, summary] : task_types()) os << fmt::format("  {:<14} {}\n", name, summary);
+  const auto plugins = PotentialRegistry::global().plugins();
+  if (!plugins.empty()) os << fmt::format("loaded plugins: {}\n", fmt::join(plugins, " "));
+  os << "task types (settings: key = default [unit]):\n";
+  for (const auto& t : task_type_specs()) {
+    os << fmt::format("  {:<14} {}\n", t.name, t.summary);
+    for (const auto& s : t.settings)
+      os << fmt::format("      {:<20} {:<18} {}\n", s.key,
+                        (s.fallback.is_null() ? std::string(s.optional ? "(optional)" : "(required)")
+                                              : s.fallback.dump()) +
+                            (s.unit.empty() ? "" : " [" + s.unit + "]"),
+                        s.help);
+  }
   os << "lattices (for [[structure]] lattice = ...):\n";
   os << fmt::format("  {}\n", fmt::join(lattice_names(), " "));
 }

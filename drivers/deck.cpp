@@ -20,6 +20,7 @@
 #include "core/io/extxyz.hpp"
 #include "core/io/structure_io.hpp"
 #include "core/structure/lattice.hpp"
+#include "drivers/task_settings.hpp"
 #include "potentials/options_toml.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
@@ -29,11 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::pair<std::string, std::string>> kTaskTypes = {
-    {"single-point",
-     "energy, forces, stress and per-atom energies of each structure (keys: type, name, "
-     "structures)"},
-};
 
 // "FILE:LINE" of a node (just FILE when it has no source position).
 std::string where_of(const std::string& file, const toml::node& node) {
@@ -94,7 +90,8 @@ void reject_unknown_keys(const Options& o, const std::vector<std::string>& prese
 
 // --- [potential] ----------------------------------------------------------
 
-// A relative `file` or `plugin` path that exists next to the deck is made
+// A relative path (`file`, `plugin`, and the other file keys of the
+// potential styles) that exists next to the deck is made
 // deck-relative; anything else is left to the style (which searches
 // KPROP_POTENTIALS and the LAMMPS potentials folder). Values are changed in
 // place so that their source lines stay for messages.
@@ -108,7 +105,8 @@ void resolve_deck_paths(toml::table& table, const std::string& dir) {
       if (fs::exists(candidate, ec)) *s = candidate;
     }
   };
-  for (const char* key : {"file", "plugin"})
+  for (const char* key : {"file", "plugin", "coeff_file", "param_file", "directory", "input_nn",
+                          "scaling", "weights", "transform"})
     if (toml::node* n = table.get(key)) {
       if (auto* arr = n->as_array())
         for (auto& e : *arr) fix(e);
@@ -293,8 +291,105 @@ void build_from_lattice(const Options& o, StructureEntry& entry) {
            msg);
   }
   entry.origins.push_back("lattice");
+  entry.lattice_a = a;
+  if (l == "hcp") entry.lattice_c = o.has("c") ? c : a * std::sqrt(8.0 / 3.0);
   entry.source = fmt::format("lattice {} {} a={}{}{}", lattice, join(species, "-"), a,
                              o.has("c") ? fmt::format(" c={}", c) : "", cubic ? " cubic" : "");
+}
+
+// strain = [exx, eyy, ezz, eyz, exz, exy]: the symmetric small-strain tensor
+// (tensor shear components, not engineering shears 2 e). Cell rows and
+// positions map by x' = x (1 + e).
+void apply_strain(const Options& o, StructureEntry& entry) {
+  const auto e = o.get_doubles("strain");
+  if (e.size() != 6)
+    o.fail("strain", "expected 6 numbers [exx, eyy, ezz, eyz, exz, exy] (tensor components)");
+  for (double x : e)
+    if (!std::isfinite(x) || std::abs(x) >= 0.5) o.fail("strain", "strain components must be in (-0.5, 0.5)");
+  Mat3 eps;
+  eps << e[0], e[5], e[4], e[5], e[1], e[3], e[4], e[3], e[2];
+  const Mat3 F = Mat3::Identity() + eps;
+  if (F.determinant() <= 0.05) o.fail("strain", "the strain collapses the cell");
+  for (auto& s : entry.structures) {
+    s.cell = s.cell * F;
+    for (auto& r : s.positions) r = (r.transpose() * F).transpose();
+  }
+  const bool isotropic = e[3] == 0 && e[4] == 0 && e[5] == 0 && e[0] == e[1] && e[1] == e[2];
+  entry.lattice_a = isotropic ? entry.lattice_a * (1 + e[0]) : 0;
+  entry.lattice_c = isotropic ? entry.lattice_c * (1 + e[0]) : 0;
+  entry.source += fmt::format(", strain [{}]", join([&] {
+                                std::vector<std::string> v;
+                                for (double x : e) v.push_back(fmt::format("{}", x));
+                                return v;
+                              }()));
+}
+
+// vacancy = i or [i, j, ...]: remove those atoms (0-based indices).
+void make_vacancies(const Options& o, StructureEntry& entry) {
+  const auto v = o.get_doubles("vacancy");
+  if (v.empty()) o.fail("vacancy", "expected an atom index or a list of atom indices (0-based)");
+  std::vector<std::size_t> idx;
+  for (double x : v) {
+    if (!(x >= 0) || x != std::floor(x)) o.fail("vacancy", "atom indices are integers >= 0 (0-based)");
+    idx.push_back(static_cast<std::size_t>(x));
+  }
+  std::sort(idx.begin(), idx.end());
+  if (std::adjacent_find(idx.begin(), idx.end()) != idx.end()) o.fail("vacancy", "an atom index is listed twice");
+  for (auto& s : entry.structures) {
+    if (idx.back() >= s.size())
+      o.fail("vacancy", fmt::format("atom index {} is out of range: the structure has {} atoms (0-based)",
+                                    idx.back(), s.size()));
+    if (idx.size() >= s.size()) o.fail("vacancy", "removing every atom leaves nothing");
+    for (auto it = idx.rbegin(); it != idx.rend(); ++it) {
+      const auto i = static_cast<std::ptrdiff_t>(*it);
+      s.positions.erase(s.positions.begin() + i);
+      s.species.erase(s.species.begin() + i);
+      if (!s.velocities.empty()) s.velocities.erase(s.velocities.begin() + i);
+      if (!s.masses.empty()) s.masses.erase(s.masses.begin() + i);
+      if (!s.movable.empty()) s.movable.erase(s.movable.begin() + i);
+    }
+  }
+  entry.source += fmt::format(", {} vacanc{} (atom{} {})", idx.size(), idx.size() == 1 ? "y" : "ies",
+                              idx.size() == 1 ? "" : "s", join([&] {
+                                std::vector<std::string> t;
+                                for (auto i : idx) t.push_back(std::to_string(i));
+                                return t;
+                              }()));
+}
+
+// fixed_atoms = [i, ...] (0-based) never move; free_directions = "z" (any of
+// x, y, z) limits every other atom to those Cartesian directions.
+void apply_constraints(const Options& o, StructureEntry& entry) {
+  std::array<bool, 3> free{true, true, true};
+  if (o.has("free_directions")) {
+    const std::string d = o.get_string("free_directions");
+    free = {false, false, false};
+    if (d.empty()) o.fail("free_directions", "expected some of x, y, z, e.g. \"z\" or \"xy\"");
+    for (char c : d) {
+      if (c < 'x' || c > 'z') o.fail("free_directions", "expected some of x, y, z, e.g. \"z\" or \"xy\"");
+      free[c - 'x'] = true;
+    }
+    entry.source += ", free directions " + d;
+  }
+  std::vector<std::size_t> fixed;
+  if (o.has("fixed_atoms"))
+    for (double x : o.get_doubles("fixed_atoms")) {
+      if (!(x >= 0) || x != std::floor(x)) o.fail("fixed_atoms", "atom indices are integers >= 0 (0-based)");
+      fixed.push_back(static_cast<std::size_t>(x));
+    }
+  if (!fixed.empty()) entry.source += fmt::format(", {} fixed atoms", fixed.size());
+  if (fixed.empty() && !o.has("free_directions")) return;
+  for (auto& s : entry.structures) {
+    if (s.movable.empty()) s.movable.assign(s.size(), {true, true, true});
+    for (auto& m : s.movable)
+      for (int d = 0; d < 3; ++d) m[d] = m[d] && free[d];
+    for (auto i : fixed) {
+      if (i >= s.size())
+        o.fail("fixed_atoms", fmt::format("atom index {} is out of range: the structure has {} atoms (0-based)",
+                                          i, s.size()));
+      s.movable[i] = {false, false, false};
+    }
+  }
 }
 
 StructureEntry parse_structure(toml::table& table, const Deck& deck) {
@@ -306,7 +401,8 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
   Options o = make_options(std::move(table), "[[structure]]", deck.path);
   reject_unknown_keys(o, present,
                       {"name", "lattice", "species", "a", "c", "cubic", "files", "format",
-                       "type_species", "repeat", "supercell", "rattle", "seed"});
+                       "type_species", "from", "repeat", "supercell", "strain", "vacancy", "rattle",
+                       "seed", "fixed_atoms", "free_directions"});
 
   entry.name = o.get_string("name");
   if (!valid_name(entry.name))
@@ -317,12 +413,14 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
     o.fail("name", "duplicate structure name '" + entry.name + "' (also at " +
                        deck.structures[deck.find_structure(entry.name)].where + ")");
 
-  const bool has_lattice = o.has("lattice"), has_files = o.has("files");
-  if (has_lattice && has_files)
-    o.fail("files", "give either a lattice builder (lattice = ...) or files, not both");
-  if (!has_lattice && !has_files)
+  const bool has_lattice = o.has("lattice"), has_files = o.has("files"), has_from = o.has("from");
+  if (has_lattice + has_files + has_from > 1)
+    o.fail(has_from ? "from" : "files",
+           "give one source: a lattice builder (lattice = ...), files = [...], or from = \"name\"");
+  if (!has_lattice && !has_files && !has_from)
     o.fail("", "structure '" + entry.name +
-                   "' needs either lattice = \"fcc\" (with species and a) or files = [...]");
+                   "' needs lattice = \"fcc\" (with species and a), files = [...], or from = "
+                   "\"another structure\"");
   for (const char* k : {"species", "a", "c", "cubic"})
     if (!has_lattice && o.has(k))
       o.fail(k, std::string(k) + " applies only to a lattice builder (lattice = ...)");
@@ -330,6 +428,22 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
     if (!has_files && o.has(k)) o.fail(k, std::string(k) + " applies only to files = [...]");
   if (has_lattice) {
     build_from_lattice(o, entry);
+  } else if (has_from) {
+    const std::string from = o.get_string("from");
+    const int k = deck.find_structure(from);
+    if (k < 0) {
+      std::vector<std::string> known;
+      for (const auto& e : deck.structures) known.push_back(e.name);
+      o.fail("from", "unknown structure '" + from + "'" + did_you_mean(from, known) +
+                         (known.empty() ? "; no structure is defined above this one"
+                                        : "; structures defined above this one: " + join(known)));
+    }
+    const StructureEntry& src = deck.structures[k];
+    entry.structures = src.structures;
+    for (const auto& origin : src.origins) entry.origins.push_back(src.name + ":" + origin);
+    entry.lattice_a = src.lattice_a;
+    entry.lattice_c = src.lattice_c;
+    entry.source = "from " + src.name;
   } else {
     read_files(o, deck.dir, entry);
     std::vector<std::string> files;
@@ -379,6 +493,8 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
         o.fail("repeat", msg);
       }
     }
+  if (o.has("strain")) apply_strain(o, entry);
+  if (o.has("vacancy")) make_vacancies(o, entry);
   const double amplitude = o.get_double("rattle", 0.0);
   if (!(amplitude >= 0) || !std::isfinite(amplitude))
     o.fail("rattle", "expected a displacement amplitude >= 0 Å");
@@ -390,6 +506,7 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
   if (amplitude > 0)
     for (std::size_t k = 0; k < entry.structures.size(); ++k)
       rattle(entry.structures[k], amplitude, (static_cast<unsigned long>(seed) + k) & 0xffffffffUL);
+  apply_constraints(o, entry);
   o.finish();
 
   for (std::size_t k = 0; k < entry.structures.size(); ++k) {
@@ -409,63 +526,197 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
 
 // --- [[task]] -------------------------------------------------------------
 
-TaskSpec parse_task(toml::table& table, const Deck& deck, std::map<std::string, int>& type_count,
-                    std::map<std::string, int>& type_seen) {
-  TaskSpec task;
-  task.where = where_of(deck.path, table);
-  const auto present = keys_of(table);
-  Options o = make_options(std::move(table), "[[task]]", deck.path);
-  if (!o.has("type")) {
-    reject_unknown_keys(o, present, {"type", "name", "structures"});
-    o.fail("", "required key 'type' is missing (task types: " +
-                   join([] {
-                     std::vector<std::string> v;
-                     for (const auto& [k, s] : kTaskTypes) v.push_back(k);
-                     return v;
-                   }()) +
-                   ")");
+// A TOML value as JSON (integers stay integers, so that "an integer" can be
+// told from "a number").
+nlohmann::json to_json_value(const toml::node& n) {
+  if (auto v = n.as_integer()) return v->get();
+  if (auto v = n.as_floating_point()) return v->get();
+  if (auto v = n.as_boolean()) return v->get();
+  if (auto v = n.as_string()) return v->get();
+  if (auto a = n.as_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : *a) out.push_back(to_json_value(e));
+    return out;
   }
-  task.type = o.get_string("type");
-  std::vector<std::string> types;
-  for (const auto& [k, s] : kTaskTypes) types.push_back(k);
-  if (std::find(types.begin(), types.end(), task.type) == types.end())
-    o.fail("type", "unknown task type '" + task.type + "'" + did_you_mean(task.type, types) +
-                       "; known: " + join(types));
-  // Keys every task has; task types with settings add theirs here.
-  reject_unknown_keys(o, present, {"type", "name", "structures"});
-  if (!o.has("name")) {
-    const int occurrence = ++type_seen[task.type];
-    task.name = type_count[task.type] > 1 ? task.type + "-" + std::to_string(occurrence) : task.type;
-  }
-  task.name = o.get_string("name", task.name);
-  if (!valid_name(task.name))
-    o.fail("name", "'" + task.name +
-                       "' is not a valid task name (letters, digits and _ . + -: it names the "
-                       "result file)");
-  for (const auto& t : deck.tasks)
-    if (t.name == task.name)
-      o.fail("name", "duplicate task name '" + task.name + "' (also at " + t.where +
-                         "); give each task its own name = \"...\"");
+  return nlohmann::json();  // tables, dates: never a valid setting
+}
 
-  if (o.has("structures")) {
-    const auto names = o.get_strings("structures");
-    if (names.empty()) o.fail("structures", "expected at least one structure name");
-    std::vector<std::string> known;
-    for (const auto& e : deck.structures) known.push_back(e.name);
-    for (const auto& n : names) {
-      const int k = deck.find_structure(n);
+std::string task_type_list() {
+  std::vector<std::string> v;
+  for (const auto& t : task_type_specs()) v.push_back(t.name);
+  return join(v);
+}
+
+// "300", "0.01", "nvt", "true": a setting's value as it appears in a task name.
+std::string value_label(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) return fmt::format("{}", v.get<double>());
+  return v.dump();
+}
+
+// One swept or single setting as written in the table.
+struct SettingValues {
+  const SettingSpec* spec;
+  const toml::node* node;
+  std::vector<nlohmann::json> values;  // one (single value) or several (a sweep)
+  bool swept;
+};
+
+std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
+                                 std::map<std::string, int>& type_count,
+                                 std::map<std::string, int>& type_seen) {
+  const std::string& file = deck.path;
+  TaskSpec base;
+  base.where = where_of(file, table);
+  const auto fail_key = [&](const std::string& key, const std::string& what) {
+    const toml::node* n = table.get(key);
+    throw InputError((n ? where_of(file, *n) : base.where) + ": [[task]]" +
+                     (key.empty() ? "" : "." + key) + ": " + what);
+  };
+
+  const toml::node* type_node = table.get("type");
+  if (!type_node) fail_key("", "required key 'type' is missing (task types: " + task_type_list() + ")");
+  if (!type_node->is_string()) fail_key("type", "expected a string, one of " + task_type_list());
+  base.type = type_node->as_string()->get();
+  const TaskTypeSpec* spec = find_task_type(base.type);
+  if (!spec) {
+    std::vector<std::string> types;
+    for (const auto& t : task_type_specs()) types.push_back(t.name);
+    fail_key("type", "unknown task type '" + base.type + "'" + did_you_mean(base.type, types) +
+                         "; known: " + task_type_list());
+  }
+
+  // Every key must be a common key or a setting of this type.
+  std::vector<std::string> known = common_task_keys();
+  for (const auto& s : spec->settings) known.push_back(s.key);
+  for (const auto& [k, v] : table) {
+    const std::string key(k.str());
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      fail_key(key, "unknown key '" + key + "' for a task of type " + base.type +
+                        did_you_mean(key, known) + "; valid keys: " + join(known, " "));
+  }
+
+  // Name: given, or the type (numbered when several unnamed tasks share it).
+  if (const toml::node* n = table.get("name")) {
+    if (!n->is_string()) fail_key("name", "expected a string");
+    base.name = n->as_string()->get();
+  } else {
+    const int occurrence = ++type_seen[base.type];
+    base.name = type_count[base.type] > 1 ? base.type + "-" + std::to_string(occurrence) : base.type;
+  }
+  if (!valid_name(base.name))
+    fail_key("name", "'" + base.name +
+                         "' is not a valid task name (letters, digits and _ . + -: it names the "
+                         "result file)");
+
+  if (const toml::node* n = table.get("structures")) {
+    std::vector<std::string> names;
+    if (n->is_string()) {
+      names.push_back(n->as_string()->get());
+    } else if (const toml::array* a = n->as_array()) {
+      for (const auto& e : *a) {
+        if (!e.is_string()) fail_key("structures", "expected a list of structure names");
+        names.push_back(e.as_string()->get());
+      }
+    } else {
+      fail_key("structures", "expected a list of structure names");
+    }
+    if (names.empty()) fail_key("structures", "expected at least one structure name");
+    std::vector<std::string> structure_names;
+    for (const auto& e : deck.structures) structure_names.push_back(e.name);
+    for (const auto& name : names) {
+      const int k = deck.find_structure(name);
       if (k < 0)
-        o.fail("structures", "unknown structure '" + n + "'" + did_you_mean(n, known) +
-                                 "; structures in this deck: " + join(known));
-      if (std::find(task.entries.begin(), task.entries.end(), k) != task.entries.end())
-        o.fail("structures", "structure '" + n + "' is listed twice");
-      task.entries.push_back(k);
+        fail_key("structures", "unknown structure '" + name + "'" + did_you_mean(name, structure_names) +
+                                   "; structures in this deck: " + join(structure_names));
+      if (std::find(base.entries.begin(), base.entries.end(), k) != base.entries.end())
+        fail_key("structures", "structure '" + name + "' is listed twice");
+      base.entries.push_back(k);
     }
   } else {
-    for (int k = 0; k < static_cast<int>(deck.structures.size()); ++k) task.entries.push_back(k);
+    for (int k = 0; k < static_cast<int>(deck.structures.size()); ++k) base.entries.push_back(k);
   }
-  o.finish();
-  return task;
+
+  // Settings: single values, or lists that sweep.
+  std::vector<SettingValues> given;
+  for (const auto& s : spec->settings) {
+    const toml::node* n = table.get(s.key);
+    if (!n) continue;
+    SettingValues sv{&s, n, {}, false};
+    const toml::array* arr = n->as_array();
+    const bool is_sweep =
+        arr && (s.kind != SettingSpec::Kind::Vector || (!arr->empty() && (*arr)[0].is_array()));
+    if (is_sweep) {
+      if (arr->empty()) fail_key(s.key, "an empty list sweeps nothing; expected " + s.expected());
+      sv.swept = true;
+      for (const auto& e : *arr) {
+        const auto v = to_json_value(e);
+        const std::string problem = s.check(v);
+        if (!problem.empty())
+          throw InputError(where_of(file, e) + ": [[task]]." + s.key + ": " + problem + ", got " +
+                           (v.is_null() ? std::string("a table") : v.dump()) +
+                           " (a list sweeps: every entry must be valid)");
+        sv.values.push_back(v);
+      }
+    } else {
+      const auto v = to_json_value(*n);
+      const std::string problem = s.check(v);
+      if (!problem.empty())
+        fail_key(s.key, problem + ", got " + (v.is_null() ? std::string("a table") : v.dump()));
+      sv.values.push_back(v);
+    }
+    given.push_back(std::move(sv));
+  }
+  for (const auto& s : spec->settings)
+    if (s.fallback.is_null() && !s.optional && !table.get(s.key))
+      fail_key("", "required key '" + s.key + "' is missing: " + s.expected() + " (" + s.help + ")");
+
+  // The Cartesian product of the sweeps, the first swept key varying slowest.
+  std::vector<TaskSpec> out;
+  std::vector<std::size_t> index(given.size(), 0);
+  while (true) {
+    TaskSpec t = base;
+    for (const auto& s : spec->settings) {
+      auto it = std::find_if(given.begin(), given.end(), [&](const SettingValues& g) { return g.spec == &s; });
+      if (it != given.end()) {
+        const auto& v = it->values[index[it - given.begin()]];
+        t.settings[s.key] = v;
+        if (it->swept) {
+          t.sweep[s.key] = v;
+          t.name += "-" + s.key + "-" +
+                    (s.kind == SettingSpec::Kind::Vector ? std::to_string(index[it - given.begin()])
+                                                         : value_label(v));
+        }
+      } else {
+        t.settings[s.key] = s.fallback;
+      }
+    }
+    if (spec->validate)
+      if (auto problem = spec->validate(t.settings)) {
+        std::string what = problem->second;
+        if (!t.sweep.empty()) what += " (in the sweep combination " + t.sweep.dump() + ")";
+        fail_key(table.get(problem->first) ? problem->first : "", what);
+      }
+    if (!valid_name(t.name)) fail_key("name", "the swept task name '" + t.name + "' is not a valid file name");
+    for (const auto& other : deck.tasks)
+      if (other.name == t.name)
+        fail_key("name", "duplicate task name '" + t.name + "' (also at " + other.where +
+                             "); give each task its own name = \"...\"");
+    for (const auto& other : out)
+      if (other.name == t.name) fail_key("name", "the sweep gives two tasks named '" + t.name + "'");
+    out.push_back(std::move(t));
+    // Next combination.
+    int k = static_cast<int>(given.size()) - 1;
+    while (k >= 0) {
+      if (++index[k] < given[k].values.size()) break;
+      index[k] = 0;
+      --k;
+    }
+    if (k < 0) break;
+  }
+  return out;
 }
 
 // Every species of every structure a task uses must be an element of the
@@ -501,7 +752,11 @@ int Deck::find_structure(const std::string& name) const {
   return -1;
 }
 
-std::vector<std::pair<std::string, std::string>> task_types() { return kTaskTypes; }
+std::vector<std::pair<std::string, std::string>> task_types() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& t : task_type_specs()) out.emplace_back(t.name, t.summary);
+  return out;
+}
 
 void rattle(Structure& s, double stdev, unsigned long seed) {
   // numpy's legacy generator: MT19937 seeded by init_genrand (the same as
@@ -573,7 +828,7 @@ Deck parse_deck(const std::string& path) {
         if (auto type = t->get_as<std::string>("type"); type && !t->contains("name"))
           ++type_count[type->get()];
   for_each_table(deck, root, "task", [&](toml::table& t) {
-    deck.tasks.push_back(parse_task(t, deck, type_count, type_seen));
+    for (auto& task : parse_task(t, deck, type_count, type_seen)) deck.tasks.push_back(std::move(task));
   });
   return deck;
 }

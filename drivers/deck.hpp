@@ -1,9 +1,11 @@
 // A kprop deck: one TOML file naming a potential, structures and tasks.
 //
 //   [potential]      style = "...", plugin = "...", and the style's own keys
-//   [[structure]]    name = "...", then a lattice builder or files, and
-//                    optional repeat/supercell/rattle
-//   [[task]]         type = "single-point", name, structures = [...]
+//   [[structure]]    name = "...", then a lattice builder, files, or
+//                    `from` another structure, and optional repeat/supercell,
+//                    strain, vacancy, rattle, fixed_atoms, free_directions
+//   [[task]]         type, name, structures = [...], and the type's settings;
+//                    a list where one value is expected sweeps
 //
 // parse_deck() reads and validates the whole deck up front: every table is
 // read through an Options, so every unknown key is reported with file, line
@@ -36,14 +38,23 @@ struct StructureEntry {
   std::vector<Structure> structures;
   // Per structure: where it came from ("lattice", or "path" / "path@frame").
   std::vector<std::string> origins;
+  // The conventional lattice constants (Å) when built from a lattice and not
+  // strained since (kept through supercells, vacancies and rattling): the EOS
+  // reports the equilibrium lattice constant from them.
+  double lattice_a = 0, lattice_c = 0;
 };
 
-// One [[task]] table.
+// One task after sweep expansion: a [[task]] table whose settings hold lists
+// where single values are expected becomes one TaskSpec per combination.
 struct TaskSpec {
-  std::string type;  // "single-point"
+  std::string type;  // a name from task_type_specs() (drivers/task_settings.hpp)
   std::string name;  // unique; names the task's result file <name>.json
   std::string where;
   std::vector<int> entries;  // indices into Deck::structures, in deck order
+  // Every setting of the type, defaults filled in, single values only.
+  nlohmann::ordered_json settings = nlohmann::ordered_json::object();
+  // The swept keys and this task's values of them (empty without a sweep).
+  nlohmann::ordered_json sweep = nlohmann::ordered_json::object();
 };
 
 struct Deck {

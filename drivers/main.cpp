@@ -20,6 +20,13 @@
 #include "core/error.hpp"
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
+#include "drivers/parallel.hpp"
+
+#if defined(KOKKOS_ENABLE_CUDA)
+#include <cuda_runtime.h>
+#elif defined(KOKKOS_ENABLE_HIP)
+#include <hip/hip_runtime.h>
+#endif
 
 namespace {
 
@@ -33,11 +40,12 @@ int cli(int argc, char** argv) {
              "may be given anywhere on the command line.");
 
   std::string deck_path, outdir;
-  bool quiet = false;
+  bool quiet = false, rerun = false;
   auto* run = app.add_subcommand("run", "Run every task of a deck");
   run->add_option("deck", deck_path, "The deck (TOML)")->required();
   run->add_option("-o,--output", outdir, "Output folder (default: DECKNAME_results)");
   run->add_flag("-q,--quiet", quiet, "No progress lines");
+  run->add_flag("--rerun", rerun, "Run every task, also those whose results are up to date");
   auto* check = app.add_subcommand("check", "Parse and validate a deck; print its structures and tasks");
   check->add_option("deck", deck_path, "The deck (TOML)")->required();
   auto* list = app.add_subcommand("list", "List potential styles, task types and lattices");
@@ -60,7 +68,7 @@ int cli(int argc, char** argv) {
     }
     const kprop::Deck deck = kprop::parse_deck(deck_path);
     if (*check) {
-      kprop::describe_deck(deck, std::cout);
+      if (kprop::parallel::rank() == 0) kprop::describe_deck(deck, std::cout);
       return 0;
     }
     kprop::RunOptions options;
@@ -68,9 +76,11 @@ int cli(int argc, char** argv) {
     if (options.outdir.empty())
       options.outdir = std::filesystem::path(deck_path).stem().string() + "_results";
     options.quiet = quiet;
+    options.rerun = rerun;
     return kprop::run_deck(deck, options, std::cout, std::cerr);
   } catch (const kprop::InputError& e) {
-    std::cerr << "kprop: error: " << e.what() << "\n";
+    // Every rank reads the same deck: one message is enough.
+    if (kprop::parallel::rank() == 0) std::cerr << "kprop: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "kprop: error: " << e.what() << "\n";
@@ -85,11 +95,32 @@ int main(int argc, char** argv) {
   // its settings before main, so this only silences the warning: threads
   // stay unbound (libgomp's default) unless the user sets OMP_PROC_BIND.
   setenv("OMP_PROC_BIND", "false", /*overwrite=*/0);
+  // Under mpirun every rank runs its share of the tasks (drivers/parallel.hpp).
+  kprop::parallel::Session mpi(&argc, &argv);
   // Kokkos gets only the --kokkos-* arguments (it would also act on a bare
   // --help or --threads); the command line parser gets the rest.
   std::vector<char*> kokkos_args{argv[0]}, args{argv[0]};
   for (int i = 1; i < argc; ++i)
     (std::string(argv[i]).rfind("--kokkos-", 0) == 0 ? kokkos_args : args).push_back(argv[i]);
+  // One GPU per rank: rank r on a node uses GPU r mod (GPUs on the node),
+  // unless the user chose with --kokkos-device-id or --kokkos-num-devices.
+  std::string device_arg;
+#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
+  bool chosen = false;
+  for (char* a : kokkos_args)
+    chosen = chosen || std::string(a).rfind("--kokkos-device", 0) == 0 ||
+             std::string(a).rfind("--kokkos-num-devices", 0) == 0;
+  int ngpus = 0;
+#if defined(KOKKOS_ENABLE_CUDA)
+  if (cudaGetDeviceCount(&ngpus) != cudaSuccess) ngpus = 0;
+#else
+  if (hipGetDeviceCount(&ngpus) != hipSuccess) ngpus = 0;
+#endif
+  if (!chosen && ngpus > 0) {
+    device_arg = "--kokkos-device-id=" + std::to_string(kprop::parallel::local_rank() % ngpus);
+    kokkos_args.push_back(device_arg.data());
+  }
+#endif
   int kokkos_argc = static_cast<int>(kokkos_args.size());
   kokkos_args.push_back(nullptr);
   Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());

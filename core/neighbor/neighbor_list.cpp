@@ -178,10 +178,6 @@ void NeighborList::build(Atoms& atoms) {
         const int b = atom_bin(i);
         bin_atoms(bin_start(b) + Kokkos::atomic_fetch_add(&bin_count(b), 1)) = i;
       });
-  // rank(i): position of atom i in bin order. A half list gives each pair to
-  // its lower-ranked atom, so ownership follows space, not the (often
-  // sublattice-major) atom order, and threads get equal shares of pairs.
-  Kokkos::View<int*> rank("atom_rank", n);
   Kokkos::parallel_for(
       "kprop::sort_bins", Kokkos::RangePolicy<ExecSpace>(0, nbins), KOKKOS_LAMBDA(const int b) {
         for (int p = bin_start(b) + 1; p < bin_start(b + 1); ++p) {
@@ -190,7 +186,6 @@ void NeighborList::build(Atoms& atoms) {
           for (; q >= bin_start(b) && bin_atoms(q) > a; --q) bin_atoms(q + 1) = bin_atoms(q);
           bin_atoms(q + 1) = a;
         }
-        for (int p = bin_start(b); p < bin_start(b + 1); ++p) rank(bin_atoms(p)) = p;
       });
 
   // Neighbors within R; retried with a larger capacity if any atom overflows.
@@ -245,18 +240,20 @@ void NeighborList::build(Atoms& atoms) {
                   }
                 }
                 if (!inside) continue;
-                const bool zero_shift = sh[0] == 0 && sh[1] == 0 && sh[2] == 0;
-                const bool positive_shift =
-                    sh[0] > 0 || (sh[0] == 0 && (sh[1] > 0 || (sh[1] == 0 && sh[2] > 0)));
+                // Half list (Newton's third law): the pair (i, j + shift) seen
+                // from i at stencil offset o is seen from j at offset -o, so
+                // it is kept at the lexicographically positive offset only;
+                // at o = 0 (same bin, no shift) by the lower atom index. Every
+                // atom owns half of its stencil, so threads get equal shares.
+                const bool same_bin = o0 == 0 && o1 == 0 && o2 == 0;
+                if (half && !same_bin && !(o0 > 0 || (o0 == 0 && (o1 > 0 || (o1 == 0 && o2 > 0)))))
+                  continue;
                 double t[3];
                 box.translation(sh[0], sh[1], sh[2], t);
                 const int bin = bin_index(g, bb);
                 for (int p = bin_start(bin); p < bin_start(bin + 1); ++p) {
                   const int j = bin_atoms(p);
-                  if (j == i && zero_shift) continue;
-                  // Half list: each pair once, from its lower-ranked atom; an
-                  // atom and its own image once, from the positive shift.
-                  if (half && (rank(j) < rank(i) || (j == i && !positive_shift))) continue;
+                  if (same_bin && (j == i || (half && j < i))) continue;
                   const double dx = x(j, 0) + t[0] - r[0];
                   const double dy = x(j, 1) + t[1] - r[1];
                   const double dz = x(j, 2) + t[2] - r[2];

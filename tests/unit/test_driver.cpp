@@ -21,6 +21,7 @@
 #include "drivers/single_point.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace kprop {
 namespace {
@@ -31,22 +32,7 @@ using json = nlohmann::json;
 const std::string kDecks = std::string(KPROP_TEST_DATA) + "/decks/";
 const double kGPa = units::ev_per_a3_to_gpa;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kprop_test_driver_XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (fs::path(path_) / name).string(); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -218,6 +204,18 @@ TEST(DriverDeck, BadDecksGiveFileLineAndWhat) {
       {"bad_structure_table.toml", 8, {"[[structure]]"}},
       {"bad_no_potential.toml", 0, {"no [potential] table"}},
       {"bad_supercell.toml", 13, {"supercell", "singular"}},
+      {"bad_setting_type.toml", 17, {"[[task]].temperature", "expected a number >= 0 (K)", "\"hot\""}},
+      {"bad_setting_range.toml", 18, {"[[task]].timestep", "expected a number > 0", "(fs)"}},
+      {"bad_setting_unknown.toml", 17, {"[[task]].temprature", "type md", "did you mean 'temperature'"}},
+      {"bad_sweep_entry.toml", 18, {"[[task]].temperature", "\"warm\"", "a list sweeps"}},
+      {"bad_setting_missing.toml", 14, {"[[task]]", "required key 'steps'"}},
+      {"bad_setting_choice.toml", 18, {"[[task]].ensemble", "one of \"nve\", \"nvt\", \"npt\""}},
+      {"bad_setting_conflict.toml", 16, {"[[task]].stress", "needs cell"}},
+      {"bad_setting_integer.toml", 16, {"[[task]].points", "expected an integer >= 5", "7.5"}},
+      {"bad_setting_cross.toml", 18, {"[[task]].equilibration", "less than steps (100)"}},
+      {"bad_structure_from.toml", 16, {"[[structure]].from", "'ar_fc'", "did you mean 'ar_fcc'"}},
+      {"bad_structure_vacancy.toml", 17, {"[[structure]].vacancy", "out of range", "1 atoms"}},
+      {"bad_structure_strain.toml", 17, {"[[structure]].strain", "expected 6 numbers"}},
   };
   // Every bad_*.toml in the folder has a case here.
   std::size_t on_disk = 0;
@@ -445,22 +443,41 @@ TEST(DriverSinglePoint, ExampleDecksRun) {
     GTEST_SKIP() << "Cu_mishin1.eam.alloy not installed";
   }
   const Deck deck = parse_deck(inputs + "quickstart.toml");
-  ASSERT_EQ(deck.structures.size(), 4u);
+  ASSERT_EQ(deck.structures.size(), 5u);
   TempDir out;
   ASSERT_EQ(run_quiet(deck, out.path()), 0);
-  const json list = read_json(out / "single-point.json").at("structures");
-  ASSERT_EQ(list.size(), 4u);
+  const json list = read_json(out / "energies.json").at("structures");
+  ASSERT_EQ(list.size(), 5u);
   EXPECT_EQ(list.at(0).at("natoms"), 1);
-  EXPECT_EQ(list.at(1).at("natoms"), 108);
   EXPECT_EQ(list.at(2).at("natoms"), 107);
-  EXPECT_EQ(list.at(3).at("natoms"), 32);
+  EXPECT_EQ(list.at(3).at("natoms"), 108);
+  EXPECT_EQ(list.at(4).at("natoms"), 32);
   // Mishin's Cu: cohesive energy 3.54 eV at a = 3.615 Å.
   EXPECT_NEAR(list.at(0).at("energy_per_atom").get<double>(), -3.54, 0.001);
   // A homogeneously sheared perfect crystal: no forces, but a shear stress.
-  EXPECT_LT(list.at(3).at("max_force").get<double>(), 1e-10);
-  EXPECT_GT(std::abs(list.at(3).at("stress_voigt").at(5).get<double>()), 0.1);
-  // The rattled crystal has forces.
-  EXPECT_GT(list.at(1).at("max_force").get<double>(), 0.1);
+  EXPECT_LT(list.at(4).at("max_force").get<double>(), 1e-10);
+  EXPECT_GT(std::abs(list.at(4).at("stress_voigt").at(5).get<double>()), 0.1);
+
+  // Equation of state: Mishin's a0 = 3.615 Å and B = (C11 + 2 C12)/3 = 138.4 GPa.
+  const json fit = read_json(out / "eos.json").at("structures").at(0).at("fit");
+  EXPECT_NEAR(fit.at("lattice_constant").get<double>(), 3.615, 5e-4);
+  EXPECT_NEAR(fit.at("B0").get<double>(), 138.4, 0.01 * 138.4);
+
+  // The strained cell relaxes back to the fcc primitive cell: |a_i| = a0/sqrt(2), 60 degrees.
+  const json cell = read_json(out / "relax_cell.json").at("structures").at(0);
+  EXPECT_TRUE(cell.at("converged").get<bool>());
+  for (int d = 0; d < 3; ++d) {
+    EXPECT_NEAR(cell.at("lengths").at(d).get<double>(), fit.at("lattice_constant").get<double>() / std::sqrt(2.0), 2e-4);
+    EXPECT_NEAR(cell.at("angles").at(d).get<double>(), 60.0, 0.01);
+  }
+  EXPECT_NEAR(cell.at("energy_per_atom").get<double>(), fit.at("E0_per_atom").get<double>(), 1e-6);
+
+  // Vacancy formation energy E(107) - 107/108 E(108): Mishin et al. 1.27 eV.
+  const json vac = read_json(out / "relax_vacancy.json").at("structures").at(0);
+  EXPECT_TRUE(vac.at("converged").get<bool>());
+  const double ef = vac.at("energy").get<double>() - 107.0 / 108.0 * list.at(3).at("energy").get<double>();
+  EXPECT_NEAR(ef, 1.27, 0.02);
+  EXPECT_LT(vac.at("energy").get<double>(), list.at(2).at("energy").get<double>());
 }
 
 // --- result store ----------------------------------------------------------

@@ -1,0 +1,129 @@
+// The eos task: an isotropic volume scan of every structure (all cells in
+// one batch) and a Birch–Murnaghan or Vinet fit.
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/calculator.hpp"
+#include "core/units.hpp"
+#include "drivers/progress.hpp"
+#include "drivers/result_store.hpp"
+#include "drivers/tasks.hpp"
+#include "properties/eos/eos.hpp"
+
+namespace kprop {
+
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+ojson run_eos_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx) {
+  const auto items = task_structures(deck, task);
+  std::vector<Structure> structures;
+  for (const auto& it : items) structures.push_back(it.structure());
+  const auto& s = task.settings;
+  EosSettings settings;
+  settings.points = s.at("points").get<int>();
+  settings.volume_range = s.at("volume_range").get<double>();
+  settings.form = s.at("fit") == "vinet" ? EosForm::Vinet : EosForm::BirchMurnaghan;
+  settings.relax_atoms = s.at("relax_atoms").get<bool>();
+  settings.relax = relax_settings_from(s);
+
+  Calculator calc(deck.potential);
+  Progress progress(ctx.progress, task.name, settings.relax_atoms ? settings.relax.max_steps : 0);
+  const auto scans = equation_of_state(calc, structures, settings, [&](long step, int running) {
+    progress.update(step, fmt::format("{} cells relaxing", running));
+  });
+  progress.finish();
+
+  const double gpa = units::ev_per_a3_to_gpa;
+  ojson j;
+  j["units"] = {{"volume", "Å^3 per cell"}, {"energy", "eV per cell"}, {"V0", "Å^3 per cell"},
+                {"E0", "eV per cell"}, {"V0_per_atom", "Å^3/atom"}, {"E0_per_atom", "eV/atom"},
+                {"B0", "GPa"}, {"B0_prime", "1"}, {"lattice_constant", "Å"},
+                {"rms_residual", "eV per cell"}, {"points_csv", "volume Å^3, energy eV, fit eV"}};
+  j["method"] = fmt::format(
+      "{} points, volumes V(1-{}) ... V(1+{}) of the given cell (isotropic scaling), internal "
+      "coordinates {}; {} fit by least squares, standard errors from the fit covariance",
+      settings.points, settings.volume_range, settings.volume_range,
+      settings.relax_atoms ? "relaxed at every volume" : "fixed", to_string(settings.form));
+  j["volume_range"] = {1 - settings.volume_range, 1 + settings.volume_range};
+  ojson list = ojson::array(), summary = ojson::array();
+  std::vector<std::string> failed;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const EosScan& scan = scans[k];
+    const Structure& st = structures[k];
+    const double n = static_cast<double>(st.size());
+    ojson sj;
+    sj["name"] = items[k].label;
+    sj["natoms"] = st.size();
+    sj["volumes"] = scan.volumes;
+    sj["energies"] = scan.energies;
+    std::ostringstream csv;
+    csv << "volume_A3,energy_eV,fit_eV\n";
+    for (std::size_t p = 0; p < scan.volumes.size(); ++p)
+      csv << fmt::format("{},{},{}\n", scan.volumes[p], scan.energies[p],
+                         scan.fitted ? fmt::format("{}", scan.fit.energy(scan.volumes[p])) : "");
+    const std::string csv_name = items[k].label + ".eos.csv";
+    write_file_atomic((fs::path(ctx.dir) / csv_name).string(), csv.str());
+    sj["points_csv"] = ctx.prefix + csv_name;
+    if (settings.relax_atoms) {
+      long unconverged = 0;
+      for (const auto& r : scan.relax) unconverged += !r.converged;
+      sj["relaxations_not_converged"] = unconverged;
+      if (unconverged)
+        failed.push_back(fmt::format("{}: {} of {} relaxations did not converge", items[k].label,
+                                     unconverged, scan.relax.size()));
+    }
+    ojson row;
+    row["structure"] = items[k].label;
+    if (scan.fitted) {
+      const EosFit& f = scan.fit;
+      ojson fj;
+      fj["form"] = to_string(f.form);
+      fj["V0"] = f.V0;
+      fj["V0_err"] = f.V0_err;
+      fj["E0"] = f.E0;
+      fj["E0_err"] = f.E0_err;
+      fj["B0"] = f.B0 * gpa;
+      fj["B0_err"] = f.B0_err * gpa;
+      fj["B0_prime"] = f.B0_prime;
+      fj["B0_prime_err"] = f.B0_prime_err;
+      fj["V0_per_atom"] = f.V0 / n;
+      fj["E0_per_atom"] = f.E0 / n;
+      fj["rms_residual"] = f.rms_residual;
+      fj["cell_scale"] = scan.equilibrium_scale;
+      fj["cell"] = json_matrix(st.cell * scan.equilibrium_scale);
+      const StructureEntry& e = *items[k].entry;
+      if (e.lattice_a > 0) {
+        fj["lattice_constant"] = e.lattice_a * scan.equilibrium_scale;
+        fj["lattice_constant_err"] = e.lattice_a * scan.equilibrium_scale * f.V0_err / (3 * f.V0);
+      }
+      if (e.lattice_c > 0) fj["lattice_constant_c"] = e.lattice_c * scan.equilibrium_scale;
+      sj["fit"] = fj;
+      row["V0_per_atom_A3"] = fj["V0_per_atom"];
+      row["E0_per_atom_eV"] = fj["E0_per_atom"];
+      row["B0_GPa"] = fj["B0"];
+      row["B0_err_GPa"] = fj["B0_err"];
+      row["B0_prime"] = f.B0_prime;
+      if (fj.contains("lattice_constant")) row["lattice_constant_A"] = fj["lattice_constant"];
+      row["volume_range"] = settings.volume_range;
+    } else {
+      sj["error"] = scan.error;
+      failed.push_back(items[k].label + ": " + scan.error);
+    }
+    summary.push_back(std::move(row));
+    list.push_back(std::move(sj));
+  }
+  j["structures"] = std::move(list);
+  j["summary"] = std::move(summary);
+  if (!failed.empty()) {
+    j["status"] = "failed";
+    std::string e;
+    for (std::size_t k = 0; k < failed.size(); ++k) e += (k ? "; " : "") + failed[k];
+    j["error"] = e;
+  }
+  return j;
+}
+
+}  // namespace kprop

@@ -1,0 +1,212 @@
+// The md task: every structure of the task as one system of a batch run.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "core/analysis/block_average.hpp"
+#include "core/atoms.hpp"
+#include "core/calculator.hpp"
+#include "core/dynamics/molecular_dynamics.hpp"
+#include "core/io/extxyz.hpp"
+#include "core/units.hpp"
+#include "drivers/progress.hpp"
+#include "drivers/result_store.hpp"
+#include "drivers/tasks.hpp"
+
+namespace kprop {
+
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+MdSystemSettings system_settings(const ojson& s) {
+  MdSystemSettings m;
+  const std::string ensemble = s.at("ensemble");
+  const std::string thermostat = s.at("thermostat");
+  if (ensemble != "nve")
+    m.thermostat = thermostat == "langevin"      ? Thermostat::Langevin
+                   : thermostat == "nose-hoover" ? Thermostat::NoseHooverChain
+                                                 : Thermostat::Bussi;
+  if (!s.at("temperature").is_null()) m.temperature = s.at("temperature").get<double>();
+  m.thermostat_time = s.at("thermostat_time").get<double>();
+  if (ensemble == "npt") {
+    const std::string b = s.at("barostat");
+    m.barostat = b == "full" ? CellFreedom::Full : b == "orthorhombic" ? CellFreedom::Orthorhombic
+                                                                       : CellFreedom::Hydrostatic;
+    const double gpa = units::ev_per_a3_to_gpa;
+    if (s.contains("stress") && !s.at("stress").is_null()) {
+      const auto& v = s.at("stress");
+      Mat3 t;
+      t << v[0].get<double>(), v[5].get<double>(), v[4].get<double>(),  //
+          v[5].get<double>(), v[1].get<double>(), v[3].get<double>(),    //
+          v[4].get<double>(), v[3].get<double>(), v[2].get<double>();
+      m.target.stress = t / gpa;
+    } else {
+      m.target = TargetStress::pressure(s.at("pressure").get<double>() / gpa);
+    }
+    m.barostat_time = s.at("barostat_time").get<double>();
+  }
+  return m;
+}
+
+// Thermo columns: name, unit, value.
+std::vector<double> thermo_row(const Thermo& t) {
+  const Mat3& s = t.stress;
+  return {static_cast<double>(t.step), t.time, t.temperature, t.potential, t.kinetic,
+          t.potential + t.kinetic, t.conserved, t.pressure, s(0, 0), s(1, 1), s(2, 2), s(1, 2),
+          s(0, 2), s(0, 1), t.volume, t.cell.row(0).norm(), t.cell.row(1).norm(),
+          t.cell.row(2).norm()};
+}
+
+const std::vector<std::string> kThermoColumns = {
+    "step", "time_ps", "temperature_K", "potential_eV", "kinetic_eV", "total_eV", "conserved_eV",
+    "pressure_GPa", "sxx_GPa", "syy_GPa", "szz_GPa", "syz_GPa", "sxz_GPa", "sxy_GPa", "volume_A3",
+    "a_A", "b_A", "c_A"};
+
+}  // namespace
+
+ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx) {
+  const auto items = task_structures(deck, task);
+  std::vector<Structure> batch;
+  for (const auto& it : items) batch.push_back(it.structure());
+  const auto& s = task.settings;
+  const long steps = s.at("steps").get<long>();
+  const long equilibration = s.at("equilibration").get<long>();
+  const long thermo_every = s.at("thermo_every").get<long>();
+  const long traj_every = s.at("trajectory_every").get<long>();
+  const auto seed = s.at("seed").get<std::uint64_t>();
+
+  MdSettings md;
+  md.timestep = s.at("timestep").get<double>() * 1e-3;  // fs -> ps
+  md.seed = seed;
+  md.systems = {system_settings(s)};
+  Calculator calc(deck.potential);
+  Atoms atoms = Atoms::from_structures(batch);
+  MolecularDynamics dyn(calc, atoms, md);
+  const double t_init = !s.at("initial_temperature").is_null() ? s.at("initial_temperature").get<double>()
+                                                               : s.at("temperature").get<double>();
+  bool all_have_velocities = true;
+  for (const auto& b : batch) all_have_velocities = all_have_velocities && !b.velocities.empty();
+  const bool keep_velocities = s.at("initial_temperature").is_null() ? false
+                               : (t_init == 0 && all_have_velocities);
+  if (!keep_velocities) dyn.initialize_velocities({t_init}, seed);
+
+  // Output files, one set per structure.
+  const int nsys = static_cast<int>(items.size());
+  std::vector<std::ofstream> thermo(nsys);
+  std::vector<std::string> thermo_names(nsys), traj_names(nsys);
+  fs::create_directories(ctx.dir.empty() ? "." : ctx.dir);
+  for (int k = 0; k < nsys; ++k) {
+    thermo_names[k] = items[k].label + ".thermo.csv";
+    thermo[k].open(fs::path(ctx.dir) / thermo_names[k]);
+    if (!thermo[k]) throw InputError(fmt::format("cannot write {}", (fs::path(ctx.dir) / thermo_names[k]).string()));
+    thermo[k] << fmt::format("{}\n", fmt::join(kThermoColumns, ","));
+    if (traj_every > 0) {
+      traj_names[k] = items[k].label + ".traj.xyz";
+      std::ofstream(fs::path(ctx.dir) / traj_names[k], std::ios::trunc);  // start empty
+    }
+  }
+  // Samples after equilibration, for the averages.
+  std::vector<std::vector<std::vector<double>>> samples(nsys);
+  auto record = [&](long step) {
+    for (int k = 0; k < nsys; ++k) {
+      const auto row = thermo_row(dyn.thermo(k));
+      std::string line;
+      for (std::size_t c = 0; c < row.size(); ++c)
+        line += (c ? "," : "") + (c == 0 ? fmt::format("{}", static_cast<long>(row[0])) : fmt::format("{}", row[c]));
+      thermo[k] << line << "\n";
+      if (step > equilibration || (step == equilibration && step > 0)) samples[k].push_back(row);
+    }
+  };
+  auto frame = [&]() {
+    for (int k = 0; k < nsys; ++k) {
+      Structure st = atoms.to_structure(k);
+      st.info["time"] = fmt::format("{}", dyn.thermo(k).time);
+      st.info["step"] = std::to_string(dyn.step());
+      write_extxyz((fs::path(ctx.dir) / traj_names[k]).string(), st, {}, /*append=*/true);
+    }
+  };
+
+  record(0);
+  if (traj_every > 0) frame();
+  Progress progress(ctx.progress, task.name, steps);
+  const auto t0 = std::chrono::steady_clock::now();
+  long step = 0;
+  while (step < steps) {
+    long next = std::min(steps, (step / thermo_every + 1) * thermo_every);
+    if (traj_every > 0) next = std::min(next, (step / traj_every + 1) * traj_every);
+    dyn.run(next - step);
+    step = next;
+    if (step % thermo_every == 0 || step == steps) record(step);
+    if (traj_every > 0 && step % traj_every == 0) frame();
+    progress.update(step);
+  }
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (auto& f : thermo) f.close();
+
+  ojson j;
+  j["units"] = {{"time", "ps"}, {"temperature", "K"}, {"energy", "eV"}, {"pressure", "GPa"},
+                {"stress", "GPa (ASE sign, kinetic part included), order xx yy zz yz xz xy"},
+                {"volume", "Å^3"}, {"lengths", "Å"}, {"lattice_constant", "Å"},
+                {"rate", "atom-steps per second"}};
+  long natoms = 0;
+  for (const auto& b : batch) natoms += static_cast<long>(b.size());
+  j["natoms"] = natoms;
+  j["md_seconds"] = seconds;
+  j["neighbor_builds"] = calc.neighbors().builds();
+  j["steps_per_second"] = steps / std::max(seconds, 1e-12);
+  j["atom_steps_per_second"] = static_cast<double>(natoms) * steps / std::max(seconds, 1e-12);
+  j["averages_method"] = fmt::format(
+      "thermo samples every {} steps after {} equilibration steps; mean and standard error from 10 "
+      "contiguous block averages",
+      thermo_every, equilibration);
+  ojson list = ojson::array(), summary = ojson::array();
+  for (int k = 0; k < nsys; ++k) {
+    ojson sj, avg, row;
+    sj["name"] = items[k].label;
+    sj["natoms"] = batch[k].size();
+    sj["degrees_of_freedom"] = dyn.degrees_of_freedom(k);
+    sj["thermo_csv"] = ctx.prefix + thermo_names[k];
+    if (traj_every > 0) sj["trajectory"] = ctx.prefix + traj_names[k];
+    sj["xyz"] = ctx.prefix + items[k].label + ".xyz";
+    row["structure"] = items[k].label;
+    for (std::size_t c = 2; c < kThermoColumns.size(); ++c) {
+      std::vector<double> series;
+      for (const auto& r : samples[k]) series.push_back(r[c]);
+      const MeanError m = block_average(series, 10);
+      avg[kThermoColumns[c]] = {{"mean", m.mean}, {"error", m.error}};
+      if (c == 2 || c == 3 || c == 7 || c == 14) {
+        row[kThermoColumns[c]] = m.mean;
+        row[kThermoColumns[c] + "_err"] = m.error;
+      }
+    }
+    const StructureEntry& e = *items[k].entry;
+    if (e.lattice_a > 0 && !samples[k].empty()) {
+      // a(t) = a_given (V(t)/V_given)^(1/3)
+      std::vector<double> a;
+      for (const auto& r : samples[k]) a.push_back(e.lattice_a * std::cbrt(r[14] / batch[k].volume()));
+      const MeanError m = block_average(a, 10);
+      avg["lattice_constant_A"] = {{"mean", m.mean}, {"error", m.error}};
+      row["lattice_constant_A"] = m.mean;
+      row["lattice_constant_err_A"] = m.error;
+    }
+    sj["nsamples"] = samples[k].size();
+    sj["averages"] = avg;
+    const Thermo last = dyn.thermo(k);
+    sj["final"] = {{"temperature", last.temperature}, {"potential", last.potential},
+                   {"conserved", last.conserved}, {"volume", last.volume}};
+    write_extxyz((fs::path(ctx.dir) / (items[k].label + ".xyz")).string(), atoms.to_structure(k));
+    summary.push_back(std::move(row));
+    list.push_back(std::move(sj));
+  }
+  j["structures"] = std::move(list);
+  j["summary"] = std::move(summary);
+  return j;
+}
+
+}  // namespace kprop
