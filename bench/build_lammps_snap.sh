@@ -19,7 +19,7 @@
 # runs apt-get update (root only).
 #
 # Used by: bench/snap_vs_lammps.sh (env LMP_SNAP, default /work/lammps-snap/bin/lmp),
-# tests/data/snap_eos/make_snap_eos.sh.
+# tests/data/snap_eos/make_snap_eos.py.
 set -euo pipefail
 
 version=20220106.git7586adbb6a+ds1-2
@@ -33,9 +33,7 @@ build=$prefix-build
 # Never write inside the repository.
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 for d in "$prefix" "$src" "$build"; do
-  parent=$(dirname "$d")
-  mkdir -p "$parent"
-  real="$(cd "$parent" && pwd -P)/$(basename "$d")"
+  real=$(realpath -m "$d")
   case "$real/" in
     "$root"/*) echo "build_lammps_snap.sh: $d is inside the repository $root; choose a folder outside it" >&2
                exit 2 ;;
@@ -83,5 +81,5 @@ cmake --build "$build" -j"$jobs"
 
 # 3. Install into PREFIX.
 cmake --install "$build" --prefix "$prefix"
-"$prefix/bin/lmp" -h | sed -n '/^Large-scale/p;/^Installed packages/,/^$/p' >&2
+"$prefix/bin/lmp" -h | grep -A2 -e '^Large-scale' -e '^Installed packages' >&2
 log "done: $prefix/bin/lmp"
