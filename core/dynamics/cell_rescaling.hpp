@@ -3,30 +3,33 @@
 // for the isotropic case; the anisotropic and fully flexible cell as in Del
 // Tatto, Raiteri, Bernetti & Bussi, Appl. Sci. 12, 1139 (2022).
 //
-// The cell moves by symmetric log-strains eps (x' = exp(eps) x, velocities
-// v' = exp(-eps) v), restricted to the CellFreedom subspace spanned by
-// Frobenius-orthonormal matrices B_k (hydrostatic: I/sqrt3; orthorhombic:
-// E_xx, E_yy, E_zz; full: those and (E_ij + E_ji)/sqrt2). With coordinates
-// a_k = <B_k, eps> the first-order (overdamped) Langevin equation is
+// The cell moves by log-strains eps (x' = exp(eps) x, v' = exp(-eps) v) in
+// the CellFreedom subspace spanned by the matrices B_k of the relaxations'
+// cell filter (docs/relax.md): hydrostatic 1/sqrt3; orthorhombic
+// h^T e_k e_k^T h^-T, the stretch of lattice vector k alone (all angles
+// kept; the diagonal strains for cells along x, y, z); full e_aa and
+// (e_ab + e_ba)/sqrt2. With coordinates a_k (eps = sum a_k B_k) the
+// first-order (overdamped) Langevin equation is
 //
-//   da_k = (D/kT) f_k dt + sqrt(2 D dt) R_k,   f_k = -<B_k, G>,
+//   da_k = (D/kT) f_k dt + sqrt(2 D dt) R_k,   f_k = -G : B_k,
 //   G    = V (P0 - P_int) - kT 1,              P_int = (W + K2)/V,
 //
 // W = sum r (x) f the virial, K2 = sum m v (x) v, P0 = -(target stress), and
-// D = kT beta_T / (3 V_ref tau_p). It samples exp(-(U + K + P0 V)/kT) with the
-// kT 1 term from the measure (d ln V for the volume, as the isotropic paper);
-// beta_T and tau_p set only how fast. For the hydrostatic case,
-// d ln V = -(beta_T/tau_p)(P0 - P_int - kT/V) dt + sqrt(2 kT beta_T/(V tau_p)) dW,
+// D = kT beta_T / (3 V_ref tau_p). It samples exp(-(U + K + P0 V)/kT) with
+// flat measure in the a_k (d ln V for the volume, as the isotropic paper;
+// the kT 1 term is that measure's); beta_T and tau_p set only how fast. For
+// the hydrostatic case
+//   d ln V = -(beta_T/tau_p)(P0 - P_int - kT/V) dt + sqrt(2 kT beta_T/(V tau_p)) dW,
 // Bernetti & Bussi's Eq. (4), with V_ref for V in the mobility (a constant
 // mobility makes the Euler–Maruyama step's path weights, and so the
 // effective energy below, exact).
 //
-// Integration: the Euler–Maruyama step is taken with forces at the start of
-// the drift and the atoms move in the same drift, x' = mu x + (mu + mu^-1)/2 v dt,
+// Integration: the Euler–Maruyama step is taken with the forces at the start
+// of a drift and the atoms move in the same drift, x' = mu x + (mu + mu^-1)/2 v dt,
 // v' = mu^-1 v with mu = exp(eps) (the "T" scheme of the paper's SimpleMD
-// code). Effective energy: what the barostat exchanged with its bath is the
-// log ratio of forward and backward path probabilities,
-//   heat += (f + f')/2 . da - D dt (|f'|^2 - |f|^2)/(4 kT)... (see end_step),
+// code). Effective energy: the energy the barostat exchanged with its bath is
+// kT ln(P_forward/P_backward) of the step, with f' the forces after it,
+//   heat += (f + f')/2 . da - D dt (|f|^2 - |f'|^2)/(4 kT) - kT ln(V'/V),
 // so that K + U + P0 V + heat is conserved up to the integration error.
 #pragma once
 
@@ -48,17 +51,18 @@ class CellRescaling {
 
   CellFreedom freedom() const { return freedom_; }
   int coordinates() const { return ncoord_; }
-  // Coordinate k's basis matrix B_k.
-  Mat3 basis(int k) const;
-  // Generalized forces f_k = -<B_k, G> for a virial W, kinetic tensor K2 (eV) and volume V.
-  std::array<double, 6> forces(const Mat3& W, const Mat3& K2, double V) const;
+  // Coordinate k's matrix B_k for a cell (rows = lattice vectors).
+  Mat3 basis(int k, const Mat3& cell) const;
+  // Generalized forces f_k = -G : B_k for a virial W and kinetic tensor K2 (eV).
+  std::array<double, 6> forces(const Mat3& W, const Mat3& K2, const Mat3& cell) const;
 
   // First half of a step of length dt: draws the strain from the virial and
-  // kinetic tensor at the start of the drift; returns mu = exp(eps).
-  Mat3 begin_step(const Mat3& W, const Mat3& K2, double V, double dt, CounterRng& rng);
+  // kinetic tensor at the start of the drift; returns mu = exp(eps) (the new
+  // cell is cell mu^T).
+  Mat3 begin_step(const Mat3& W, const Mat3& K2, const Mat3& cell, double dt, CounterRng& rng);
   // Second half, once the virial at the moved positions is known: finishes
-  // the effective-energy bookkeeping (the velocities are K2 scaled by mu^-1).
-  void end_step(const Mat3& W_new, double V_new);
+  // the effective-energy bookkeeping (the velocities are mu^-1 v).
+  void end_step(const Mat3& W_new, const Mat3& cell_new);
 
   // Barostat terms of the conserved quantity at volume V:
   // p0 V + (work against the deviatoric target) + heat (eV).

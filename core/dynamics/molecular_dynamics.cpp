@@ -523,7 +523,7 @@ void MolecularDynamics::barostat_begin(double dt) {
       md::CounterRng rng(md::noise_key(settings_.seed, md::kNoiseBarostat,
                                        static_cast<std::uint64_t>(stream_[s]),
                                        static_cast<std::uint64_t>(step_), 0));
-      mu = barostats_[s].begin_step(virial_[s], voigt(&sums(s, 0)), box.volume(), dt, rng);
+      mu = barostats_[s].begin_step(virial_[s], voigt(&sums(s, 0)), box_cell(box), dt, rng);
     }
     mu_[s] = mu;
     const Mat3 mu_inv = mu.inverse();
@@ -549,7 +549,7 @@ void MolecularDynamics::barostat_begin(double dt) {
 void MolecularDynamics::barostat_end() {
   for (int s = 0; s < nsys_; ++s)
     if (barostats_[s].freedom() != CellFreedom::None)
-      barostats_[s].end_step(virial_[s], atoms_.box(s).volume());
+      barostats_[s].end_step(virial_[s], box_cell(atoms_.box(s)));
 }
 
 void MolecularDynamics::run(long nsteps) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "core/dynamics/cell_rescaling.hpp"
 #include "core/elements.hpp"
 #include "core/units.hpp"
 #include "tests/unit/potential_checks.hpp"
@@ -67,6 +68,8 @@ TEST(MolecularDynamics, DimerVibratesAtTheHarmonicFrequency) {
   }
   ASSERT_GE(crossings.size(), 3u);
   const double measured = (crossings.back() - crossings.front()) / (crossings.size() - 1);
+  std::printf("dimer period %.7f ps, harmonic %.7f ps (ratio - 1 = %.1e); max |dE| %.1e eV\n",
+              measured, period, measured / period - 1, max_de);
   EXPECT_NEAR(measured / period, 1.0, 1e-4) << "period " << measured << " ps vs " << period;
   EXPECT_LT(max_de, 1e-9) << "energy of the dimer (eV)";
 }
@@ -87,10 +90,13 @@ TEST(MolecularDynamics, VelocityVerletIsTimeReversible) {
   for (auto& u : v) u = -u;
   set_velocities(atoms, v);
   md.run(100);
-  EXPECT_LT(max_distance(unwrapped_positions(atoms), x0), 1e-9);
+  const double dx = max_distance(unwrapped_positions(atoms), x0);
   auto back = velocities(atoms);
   for (auto& u : back) u = -u;
-  EXPECT_LT(max_distance(back, v0), 1e-8);
+  const double dv = max_distance(back, v0);
+  std::printf("reversed after 100 + 100 steps: max |dx| %.1e Å, max |dv| %.1e Å/ps\n", dx, dv);
+  EXPECT_LT(dx, 1e-9);
+  EXPECT_LT(dv, 1e-8);
 }
 
 // The energy error of velocity Verlet is O(dt^2): halving the timestep
@@ -118,6 +124,8 @@ TEST(MolecularDynamics, EnergyFluctuationIsSecondOrderInTimestep) {
     for (double x : e) var += (x - mean) * (x - mean) / e.size();
     rms[k] = std::sqrt(var);
   }
+  std::printf("RMS total-energy fluctuation: dt 2 fs %.3e eV, 1 fs %.3e eV, ratio %.2f\n",
+              rms[0], rms[1], rms[0] / rms[1]);
   EXPECT_GT(rms[0] / rms[1], 3.0) << rms[0] << " " << rms[1];
   EXPECT_LT(rms[0] / rms[1], 5.0) << rms[0] << " " << rms[1];
 }
@@ -148,6 +156,7 @@ TEST(MolecularDynamics, MaxwellBoltzmannVelocities) {
       m4 += x * x / (3 * 864);
     }
   }
+  std::printf("Maxwell-Boltzmann: <m v^2/kT> = %.6f, <(m v^2/kT)^2> = %.3f (Gaussian: 3)\n", m2, m4);
   EXPECT_LT(p.norm() / m, 1e-10);
   EXPECT_NEAR(m2, 1.0 - 1.0 / 864, 1e-9);
   // E[x^2] = 3 with standard error sqrt((105 - 9)/2592) = 0.19.
@@ -303,6 +312,8 @@ TEST(MolecularDynamics, ConservedQuantitiesStayFlat) {
   for (int s = 0; s < 5; ++s) {
     const Thermo t = md.thermo(s);
     const double exchanged = std::abs(t.potential + t.kinetic - k0[s]);
+    std::printf("system %d: conserved changed by %.2e eV while U + K changed by %.3f eV\n", s,
+                t.conserved - e0[s], t.potential + t.kinetic - k0[s]);
     // 108 atoms: the total energy changes by 108 * 3/2 * k * 300 K * ... ~ eV;
     // 1 fs Verlet keeps the drift monitor within a few meV.
     EXPECT_LT(std::abs(t.conserved - e0[s]), 5e-3) << "system " << s;
@@ -310,4 +321,45 @@ TEST(MolecularDynamics, ConservedQuantitiesStayFlat) {
   }
   EXPECT_GT(md.thermo(1).temperature, 450);
   EXPECT_GT(std::abs(md.thermo(4).volume - v0), 1.0);  // Å^3: the barostat acted
+}
+
+// The barostat's generalized forces are -d(U + p V)/d(a_k) for its strain
+// coordinates a_k (eps = sum a_k B_k, x' = exp(eps) x): central differences
+// on a sheared (triclinic) primitive Cu cell under 2 GPa, every cell freedom.
+TEST(MolecularDynamics, CellRescalingForcesAreEnthalpyGradients) {
+  KPROP_CU_MISHIN_OR_SKIP(pot);
+  Mat3 shear = Mat3::Identity();
+  shear(0, 1) = 0.04;
+  shear(2, 0) = -0.03;
+  const Structure s = rattled(deformed(repeat(fcc("Cu", 3.58), 2, 2, 2), shear), 0.05, 3);
+  const double p = 2.0 / units::ev_per_a3_to_gpa;
+  auto enthalpy = [&](const Structure& st) {
+    return evaluate(pot, st).energy + p * st.volume();
+  };
+  const Evaluation e0 = evaluate(pot, s);
+  double max_f = 0, max_diff = 0;
+  for (CellFreedom freedom : {CellFreedom::Hydrostatic, CellFreedom::Orthorhombic, CellFreedom::Full}) {
+    // kT only enters as the measure's term kT tr(B_k): negligible here.
+    md::CellRescaling baro(freedom, TargetStress::pressure(p).stress, 1e-12, 1.0, 1.0, 1.0);
+    const auto f = baro.forces(e0.virial, Mat3::Zero(), s.cell);
+    for (int k = 0; k < baro.coordinates(); ++k) {
+      const Mat3 B = baro.basis(k, s.cell);
+      auto exp_strain = [&](double h) {  // exp(h B) to O(h^4)
+        return Mat3(Mat3::Identity() + h * B + h * h / 2 * B * B + h * h * h / 6 * B * B * B);
+      };
+      const double h = 1e-5;
+      const double fd = -(enthalpy(deformed(s, exp_strain(h))) - enthalpy(deformed(s, exp_strain(-h)))) / (2 * h);
+      EXPECT_NEAR(f[k], fd, 1e-6 * std::max(1.0, std::abs(fd))) << to_string(freedom) << " mode " << k;
+      max_f = std::max(max_f, std::abs(fd));
+      max_diff = std::max(max_diff, std::abs(f[k] - fd));
+    }
+    if (freedom == CellFreedom::Orthorhombic) {
+      // Stretching lattice vector 0 keeps the angles and the other vectors.
+      const Mat3 mu = Mat3::Identity() + (std::exp(0.1) - 1) * baro.basis(0, s.cell);
+      const Mat3 cell = s.cell * mu.transpose();
+      EXPECT_LT((cell.row(0) - std::exp(0.1) * s.cell.row(0)).norm(), 1e-12);
+      EXPECT_LT((cell.bottomRows(2) - s.cell.bottomRows(2)).norm(), 1e-12);
+    }
+  }
+  std::printf("cell forces: max |f| %.3f eV, max |f - finite difference| %.1e eV\n", max_f, max_diff);
 }

@@ -410,7 +410,7 @@ TEST(Relax, BatchedDeformEqualsOneByOne) {
     EXPECT_LT(max_abs_diff(a.positions, b.positions), 1e-14);
   }
   EXPECT_EQ(batch.to_structure(1).positions, systems[1].positions);  // left alone
-  EXPECT_THROW(batch.deform({1}, {Mat3::Zero()}), InputError);         // singular: nothing changes
+  EXPECT_THROW(batch.deform(std::vector<int>{1}, std::vector<Mat3>{Mat3::Zero()}), InputError);  // singular: nothing changes
   EXPECT_EQ(box_cell(batch.box(1)), systems[1].cell);
 }
 

@@ -94,19 +94,19 @@ TEST(MdValidation, ThermostatsSampleTheCanonicalKineticEnergy) {
     MdSystemSettings s;
     s.thermostat = c.thermostat;
     s.temperature = c.temperature;
-    s.thermostat_time = 0.1;
+    s.thermostat_time = 0.05;
     set.systems.push_back(s);
-    systems.push_back(cu_fcc(3));
+    systems.push_back(cu_fcc(2));  // 32 atoms: N_f = 93
     start.push_back(c.temperature);
   }
   Atoms atoms = Atoms::from_structures(systems);
   Calculator calc(pot);
   MolecularDynamics md(calc, atoms, set);
   md.initialize_velocities(start, 5);
-  md.run(5000);  // 5 ps
+  md.run(2000);  // 2 ps
   const int n = static_cast<int>(cases.size());
   std::vector<std::vector<double>> K(n);
-  for (int k = 0; k < 20000; ++k) {  // 200 ps, every 10 fs
+  for (int k = 0; k < 10000; ++k) {  // 100 ps, every 10 fs (K decorrelates in ~0.05 ps)
     md.run(10);
     for (int s = 0; s < n; ++s) K[s].push_back(md.thermo(s).kinetic);
   }
@@ -138,7 +138,10 @@ TEST(MdValidation, BarostatAtZeroStressGivesLammpsLatticeConstant) {
     s.thermostat_time = 0.1;
     s.barostat = f;
     s.barostat_time = 0.5;
-    s.bulk_modulus = 140;
+    // Half of Cu's 138 GPa: the cell relaxes twice as fast as tau_p says
+    // (shorter correlation times, smaller error bars); what is sampled
+    // does not depend on it.
+    s.bulk_modulus = 70;
     set.systems.push_back(s);
   }
   const int n = static_cast<int>(freedoms.size());
@@ -146,9 +149,9 @@ TEST(MdValidation, BarostatAtZeroStressGivesLammpsLatticeConstant) {
   Calculator calc(pot);
   MolecularDynamics md(calc, atoms, set);
   md.initialize_velocities({300.0}, 8);
-  md.run(5000);
+  md.run(5000);  // 5 ps
   std::vector<std::vector<double>> a(n), p(n), V(n);
-  for (int k = 0; k < 2500; ++k) {  // 50 ps, every 20 fs
+  for (int k = 0; k < 2000; ++k) {  // 40 ps, every 20 fs (the volume decorrelates in ~0.2 ps)
     md.run(20);
     for (int s = 0; s < n; ++s) {
       const Thermo t = md.thermo(s);
@@ -158,8 +161,8 @@ TEST(MdValidation, BarostatAtZeroStressGivesLammpsLatticeConstant) {
     }
   }
   for (int s = 0; s < n; ++s) {
-    const Estimate am = block_average(a[s]), pm = block_average(p[s]);
-    const Estimate var = block_variance(V[s]);
+    const Estimate am = block_average(a[s], 10), pm = block_average(p[s], 10);
+    const Estimate var = block_variance(V[s], 10);
     const double sigma_V = std::sqrt(var.mean), sigma_V_err = 0.5 * var.error / sigma_V;
     std::printf("%-12s a = %.5f +- %.5f Å (LAMMPS %.5f +- %.5f); P = %.4f +- %.4f GPa; "
                 "sigma_V = %.2f +- %.2f Å^3 (LAMMPS %.2f +- %.2f)\n",
