@@ -55,24 +55,7 @@ lmp=${LMP:-lmp}
 mpirun=${MPIRUN:-mpirun}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-# Busy share of all CPUs over the next 3 s, in percent.
-busy_percent() {
-  local a b
-  read -r -a a </proc/stat
-  sleep 3
-  read -r -a b </proc/stat
-  local busy=$(((b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8])))
-  local idle=$(((b[4] + b[5]) - (a[4] + a[5])))
-  echo $((100 * busy / (busy + idle + 1)))
-}
-wait_quiet() {
-  local waited=0 quiet=0
-  while [ "$waited" -lt "$wait" ] && [ "$quiet" -lt 2 ]; do
-    if [ "$(busy_percent)" -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    waited=$((waited + 3))
-  done
-  if [ "$quiet" -ge 2 ]; then echo "quiet after ${waited}s"; else echo "NOT quiet after ${waited}s"; fi
-}
+. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-eam-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi

@@ -51,23 +51,7 @@ pot=/usr/share/lammps/potentials/Cu_mishin1.eam.alloy
 [ -n "${KPROP_POTENTIALS:-}" ] && [ -f "$KPROP_POTENTIALS/Cu_mishin1.eam.alloy" ] && pot=$KPROP_POTENTIALS/Cu_mishin1.eam.alloy
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-busy_percent() {
-  local a b
-  read -r -a a </proc/stat
-  sleep 3
-  read -r -a b </proc/stat
-  local busy=$(((b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8])))
-  local idle=$(((b[4] + b[5]) - (a[4] + a[5])))
-  echo $((100 * busy / (busy + idle + 1)))
-}
-wait_quiet() {
-  local waited=0 quiet=0
-  while [ "$waited" -lt "$wait" ] && [ "$quiet" -lt 2 ]; do
-    if [ "$(busy_percent)" -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    waited=$((waited + 3))
-  done
-  if [ "$quiet" -ge 2 ]; then echo "# quiet after ${waited}s"; else echo "# NOT quiet after ${waited}s"; fi
-}
+. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-md-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi
@@ -119,7 +103,6 @@ for r in $(seq 1 "$rounds"); do
   k_all+=("$k")
   l_all+=("$l")
 done
-median() { printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 km=$(median "${k_all[@]}")
 lm=$(median "${l_all[@]}")
 printf "%-6s %16.4g %16.4g %8s\n" median "$km" "$lm" "$(awk -v a="$km" -v b="$lm" 'BEGIN { printf "%.3f", a / b }')"

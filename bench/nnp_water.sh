@@ -32,6 +32,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
 fi
 cmake --build "$build" -j2 --target kprop >/dev/null
+. "$root/bench/bench_lib.sh"
 kprop=$build/drivers/kprop
 
 work=$(mktemp -d /tmp/kprop-nnp-bench.XXXXXX)
@@ -80,4 +81,4 @@ for r in $(seq 1 "$rounds"); do
   printf "%-6s %16.4g %10.1f\n" "$r" "$k" "$t"
   all+=("$k")
 done
-printf "%s\n" "${all[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "median %16.4g\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+printf "%-6s %16.4g\n" median "$(median "${all[@]}")"

@@ -68,23 +68,7 @@ fi
 cmake --build "$build" -j2 --target kprop >/dev/null
 kprop=$build/drivers/kprop
 
-busy_percent() {
-  local a b
-  read -r -a a </proc/stat
-  sleep 3
-  read -r -a b </proc/stat
-  local busy=$(((b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8])))
-  local idle=$(((b[4] + b[5]) - (a[4] + a[5])))
-  echo $((100 * busy / (busy + idle + 1)))
-}
-wait_quiet() {
-  local waited=0 quiet=0
-  while [ "$waited" -lt "$wait" ] && [ "$quiet" -lt 2 ]; do
-    if [ "$(busy_percent)" -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    waited=$((waited + 3))
-  done
-  if [ "$quiet" -ge 2 ]; then echo "# quiet after ${waited}s"; else echo "# NOT quiet after ${waited}s"; fi
-}
+. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-snap-bench.XXXXXX)
 trap 'if [ "$keep" = 0 ]; then rm -rf "$work"; fi' EXIT
@@ -140,7 +124,6 @@ for r in $(seq 1 "$rounds"); do
   k_all+=("$k")
   l_all+=("$l")
 done
-median() { printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 km=$(median "${k_all[@]}")
 lm=$(median "${l_all[@]}")
 printf "%-6s %16.4g %16.4g %8s\n" median "$km" "$lm" "$(awk -v a="$km" -v b="$lm" 'BEGIN { printf "%.3f", a / b }')"

@@ -1,0 +1,26 @@
+# Shell helpers shared by the benchmark scripts (sourced; needs $wait set
+# to the seconds wait_quiet may wait).
+
+# Busy share of all CPUs over the next 3 s, in percent.
+busy_percent() {
+  local a b
+  read -r -a a </proc/stat
+  sleep 3
+  read -r -a b </proc/stat
+  local busy=$(((b[1] + b[2] + b[3] + b[6] + b[7] + b[8]) - (a[1] + a[2] + a[3] + a[6] + a[7] + a[8])))
+  local idle=$(((b[4] + b[5]) - (a[4] + a[5])))
+  echo $((100 * busy / (busy + idle + 1)))
+}
+
+# Waits up to $wait seconds for two quiet 3 s windows (all CPUs under 10 %).
+wait_quiet() {
+  local waited=0 quiet=0
+  while [ "$waited" -lt "$wait" ] && [ "$quiet" -lt 2 ]; do
+    if [ "$(busy_percent)" -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    waited=$((waited + 3))
+  done
+  if [ "$quiet" -ge 2 ]; then echo "# quiet after ${waited}s"; else echo "# NOT quiet after ${waited}s"; fi
+}
+
+# Median of the arguments.
+median() { printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
