@@ -90,7 +90,9 @@ class MolecularDynamics {
  public:
   // Computes forces (and the virial) for step 0. InputError for settings that
   // do not fit the batch (count, times <= 0, a barostat on a non-periodic
-  // cell, a movable atom without mass).
+  // cell, a movable atom without mass). Between run() calls the atoms must be
+  // changed only through this object (run() starts from the forces it left).
+  // calc and atoms must outlive it.
   MolecularDynamics(Calculator& calc, Atoms& atoms, MdSettings settings);
   ~MolecularDynamics();
   MolecularDynamics(const MolecularDynamics&) = delete;
