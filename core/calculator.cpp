@@ -4,17 +4,9 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "core/voigt.hpp"
 
 namespace kprop {
-namespace {
-
-Mat3 voigt_to_mat(const std::array<double, 6>& w) {
-  Mat3 m;
-  m << w[0], w[3], w[4], w[3], w[1], w[5], w[4], w[5], w[2];
-  return m;
-}
-
-}  // namespace
 }  // namespace kprop
 
 namespace Kokkos {
@@ -125,8 +117,9 @@ void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
   }
 }
 
-Mat3 Calculator::virial(int s) const { return voigt_to_mat(virial_[s]); }
-Mat3 Calculator::kinetic(int s) const { return voigt_to_mat(kinetic_[s]); }
+Mat3 Calculator::virial(int s) const { return voigt::lammps_order_to_tensor(virial_[s]); }
+Mat3 Calculator::kinetic(int s) const { return voigt::lammps_order_to_tensor(kinetic_[s]); }
+Mat3 Calculator::configurational_stress(int s) const { return -virial(s) / volume_[s]; }
 Mat3 Calculator::stress(int s) const { return -(virial(s) + kinetic(s)) / volume_[s]; }
 
 }  // namespace kprop

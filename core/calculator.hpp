@@ -10,7 +10,7 @@
 
 #include "core/atoms.hpp"
 #include "core/neighbor/neighbor_list.hpp"
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 
 namespace kprop {
 
@@ -39,6 +39,11 @@ class Calculator {
   // Stress in the ASE convention, (1/V) dE/d(strain) - K/V = -(W + K)/V,
   // eV/Å^3, tension positive. Multiply by units::ev_per_a3_to_gpa for GPa.
   Mat3 stress(int s) const;
+  // The configurational (potential) stress -W/V, eV/Å^3, ASE sign: what
+  // ASE's get_stress() gives and what static properties (elastic constants,
+  // relaxed cells) use; velocities carried by a structure do not count.
+  Mat3 configurational_stress(int s) const;
+  double volume(int s) const { return volume_[s]; }  // Å^3 at the last compute
 
   Kokkos::View<double*> per_atom_energy() const { return out_.energy; }
   // Meaningful after compute(atoms, true, true).

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <ostream>
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -18,9 +19,9 @@
 #include "drivers/parallel.hpp"
 #include "drivers/progress.hpp"
 #include "drivers/result_store.hpp"
-#include "drivers/task_settings.hpp"
-#include "drivers/tasks.hpp"
-#include "potentials/potential.hpp"
+#include "core/io/extxyz.hpp"
+#include "core/potential.hpp"
+#include "drivers/task_graph.hpp"
 #include "potentials/registry.hpp"
 
 namespace kprop {
@@ -126,16 +127,16 @@ std::string summary_csv(const ojson& tasks) {
 
 std::string kprop_version() { return KPROP_VERSION; }
 
-std::string task_hash(const Deck& deck, const TaskSpec& task) {
+std::string task_hash(const Deck& deck, const TaskSpec& task, const std::vector<TaskInput>& inputs) {
   Fnv1a h;
   h.add(task.type);
   h.add(ojson(task.settings).dump());
   h.add(deck.potential_style);
   h.add(deck.potential_options.dump());
   for (const auto& f : deck.potential_files) h.add(file_bytes(f));
-  for (const auto& ts : task_structures(deck, task)) {
-    const Structure& s = ts.structure();
-    h.add(ts.label);
+  for (const auto& in : inputs) {
+    const Structure& s = in.structure;
+    h.add(in.label);
     std::string text;
     for (int i = 0; i < 3; ++i)
       for (int k = 0; k < 3; ++k) text += fmt::format("{} ", s.cell(i, k));
@@ -148,20 +149,69 @@ std::string task_hash(const Deck& deck, const TaskSpec& task) {
       if (!s.masses.empty()) text += fmt::format(" m {}", s.masses[i]);
       if (!s.movable.empty()) text += fmt::format(" f {}{}{}", s.movable[i][0], s.movable[i][1], s.movable[i][2]);
     }
+    if (in.lattice_a > 0 || in.lattice_c > 0) text += fmt::format("\nlattice {} {}", in.lattice_a, in.lattice_c);
     h.add(text);
   }
   return h.hex();
 }
 
-ojson run_task(const Deck& deck, const TaskSpec& task, const std::string& xyz_dir,
-               const std::string& xyz_prefix, std::ostream* progress) {
-  TaskContext ctx{xyz_dir, xyz_prefix, progress};
-  if (task.type == "single-point") return run_single_point_task(deck, task, ctx);
-  if (task.type == "relax") return run_relax_task(deck, task, ctx);
-  if (task.type == "md") return run_md_task(deck, task, ctx);
-  if (task.type == "eos") return run_eos_task(deck, task, ctx);
-  throw InputError(task.where + ": task type '" + task.type + "' is not implemented");
+std::string task_hash(const Deck& deck, const TaskSpec& task) {
+  return task_hash(deck, task, task_inputs(deck, task, ""));
 }
+
+TaskResult run_task(const Deck& deck, const TaskSpec& task, const std::vector<TaskInput>& inputs,
+                    const std::string& dir, const std::string& prefix, std::ostream* progress) {
+  TaskContext ctx;
+  ctx.name = task.name;
+  ctx.dir = dir;
+  ctx.prefix = prefix;
+  ctx.potential = deck.potential;
+  std::shared_ptr<Progress> bar;
+  if (progress) {
+    ctx.progress = [&bar, progress, &task](long done, long total, const std::string& status) {
+      if (!bar) bar = std::make_shared<Progress>(progress, task.name, total);
+      bar->update(done, status);
+    };
+    ctx.progress_finish = [&bar] {
+      if (bar) bar->finish();
+      bar.reset();
+    };
+  }
+  const PropertyType* type = PropertyRegistry::builtin().find(task.type);
+  if (!type) throw InputError(task.where + ": task type '" + task.type + "' is not registered");
+  return type->run(task.settings, inputs, ctx);
+}
+
+nlohmann::ordered_json run_task(const Deck& deck, const TaskSpec& task, const std::string& xyz_dir,
+                                const std::string& xyz_prefix, std::ostream* progress) {
+  return run_task(deck, task, task_inputs(deck, task, ""), xyz_dir, xyz_prefix, progress).json;
+}
+
+namespace {
+
+// The produced structures of a task, one extxyz file per output, each frame
+// carrying its label and lattice constants for the consumers.
+ojson write_outputs(const TaskResult& r, const std::string& dir, const std::string& prefix) {
+  ojson outputs = ojson::object();
+  for (const auto& [name, items] : r.outputs) {
+    std::ostringstream os;
+    ojson labels = ojson::array();
+    for (const auto& in : items) {
+      Structure s = in.structure;
+      s.info["kprop_label"] = in.label;
+      if (in.lattice_a > 0) s.info["kprop_lattice_a"] = fmt::format("{}", in.lattice_a);
+      if (in.lattice_c > 0) s.info["kprop_lattice_c"] = fmt::format("{}", in.lattice_c);
+      write_extxyz(os, s, {});
+      labels.push_back(in.label);
+    }
+    const std::string file = output_file_name(name);
+    write_file_atomic((fs::path(dir) / file).string(), os.str());
+    outputs[name] = {{"file", prefix + file}, {"structures", labels}};
+  }
+  return outputs;
+}
+
+}  // namespace
 
 int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std::ostream& err) {
   const int rank = parallel::rank(), nranks = parallel::size();
@@ -174,55 +224,61 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
                            ? ""
                            : fmt::format(" ({})", fmt::join(deck.potential_files, ", ")),
                        deck.tasks.size(), deck.tasks.size() == 1 ? "" : "s",
-                       nranks > 1 ? fmt::format(" on {} MPI ranks", nranks) : "");
+                       nranks > 1 ? fmt::format(" on {} MPI ranks", nranks) : "")
+        << std::flush;
+  std::error_code ec;
+  fs::create_directories(options.outdir.empty() ? "." : options.outdir, ec);
 
-  // Which tasks still need running: a result with status "ok" and the same
-  // hash (settings, potential and its files, structures) is kept. Every rank
-  // decides from the same files before any rank writes.
-  std::vector<std::string> hashes;
-  std::vector<int> pending;
-  for (std::size_t k = 0; k < deck.tasks.size(); ++k) {
-    const TaskSpec& task = deck.tasks[k];
-    hashes.push_back(task_hash(deck, task));
-    const ojson old = read_json_file(task_json_path(options, task));
-    const bool done = !options.rerun && old.is_object() && old.value("status", "") == "ok" &&
-                      old.value("task_hash", "") == hashes.back();
-    if (done) {
-      if (!options.quiet && rank == 0)
-        log << fmt::format("  task {} ({}): up to date, kept {}\n", task.name, task.type,
-                           task_json_path(options, task));
-    } else {
-      pending.push_back(static_cast<int>(k));
-    }
-  }
-  parallel::barrier();
-
-  // Round-robin over the ranks; every task is independent.
+  // One task on this rank. A result with status "ok" and the same hash
+  // (settings, potential and its files, the structures it consumed) is kept.
   long failed = 0;
-  for (std::size_t p = 0; p < pending.size(); ++p) {
-    if (static_cast<int>(p % static_cast<std::size_t>(nranks)) != rank) continue;
-    const TaskSpec& task = deck.tasks[pending[p]];
+  auto run_one = [&](int k) -> bool {
+    const TaskSpec& task = deck.tasks[static_cast<std::size_t>(k)];
     const std::string prefix = subfolders ? task.name + "/" : "";
     const std::string json_path = task_json_path(options, task);
+    const std::string dir = (fs::path(options.outdir) / prefix).string();
     ojson j;
     j["kprop_version"] = kprop_version();
     j["task"] = {{"type", task.type}, {"name", task.name}};
     j["status"] = "ok";
     j["deck"] = fs::absolute(deck.path).lexically_normal().string();
-    j["task_hash"] = hashes[pending[p]];
-    j["settings"] = task.settings;
-    if (!task.sweep.empty()) j["sweep"] = task.sweep;
-    j["potential"] = potential_json(deck);
-    j["started"] = utc_now();
     const auto t0 = std::chrono::steady_clock::now();
+    std::vector<TaskInput> inputs;
     try {
-      fs::create_directories(fs::path(options.outdir) / prefix);
-      ojson r = run_task(deck, task, (fs::path(options.outdir) / prefix).string(), prefix,
-                         options.quiet ? nullptr : &err);
-      for (auto it = r.begin(); it != r.end(); ++it) j[it.key()] = it.value();
+      inputs = task_inputs(deck, task, options.outdir);
+      const std::string hash = task_hash(deck, task, inputs);
+      const ojson old = read_json_file(json_path);
+      if (!options.rerun && old.is_object() && old.value("status", "") == "ok" &&
+          old.value("task_hash", "") == hash) {
+        if (!options.quiet)
+          log << fmt::format("{}  task {} ({}): up to date, kept {}\n", who, task.name, task.type, json_path)
+              << std::flush;
+        return true;
+      }
+      j["task_hash"] = hash;
     } catch (const std::exception& e) {
       j["status"] = "failed";
       j["error"] = e.what();
+    }
+    j["settings"] = task.settings;
+    if (!task.sweep.empty()) j["sweep"] = task.sweep;
+    j["potential"] = potential_json(deck);
+    if (!task.producers.empty()) {
+      ojson consumed = ojson::array();
+      for (int p : task.producers) consumed.push_back(deck.tasks[static_cast<std::size_t>(p)].name);
+      j["consumes"] = consumed;
+    }
+    j["started"] = utc_now();
+    if (j["status"] == "ok") {
+      try {
+        fs::create_directories(dir);
+        TaskResult r = run_task(deck, task, inputs, dir, prefix, options.quiet ? nullptr : &err);
+        for (auto it = r.json.begin(); it != r.json.end(); ++it) j[it.key()] = it.value();
+        if (!r.outputs.empty()) j["outputs"] = write_outputs(r, dir, prefix);
+      } catch (const std::exception& e) {
+        j["status"] = "failed";
+        j["error"] = e.what();
+      }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     j["finished"] = utc_now();
@@ -237,11 +293,34 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
       log << fmt::format("{}  task {} ({}): {}, {:.3g} s -> {}\n", who, task.name, task.type,
                          ok ? "done" : "FAILED", seconds, json_path)
           << std::flush;
-  }
+    return ok;
+  };
+  // A task whose producer failed is not run: its result says so.
+  auto skip_one = [&](int k, int cause) {
+    const TaskSpec& task = deck.tasks[static_cast<std::size_t>(k)];
+    const TaskSpec& producer = deck.tasks[static_cast<std::size_t>(cause)];
+    const bool direct = std::find(task.producers.begin(), task.producers.end(), cause) != task.producers.end();
+    ojson j;
+    j["kprop_version"] = kprop_version();
+    j["task"] = {{"type", task.type}, {"name", task.name}};
+    j["status"] = "skipped";
+    j["error"] = fmt::format("not run: task '{}', whose structures it needs{}, failed", producer.name,
+                             direct ? "" : " (through other tasks)");
+    j["deck"] = fs::absolute(deck.path).lexically_normal().string();
+    j["settings"] = task.settings;
+    if (!task.sweep.empty()) j["sweep"] = task.sweep;
+    write_file_atomic(task_json_path(options, task), format_json(j));
+    if (!options.quiet)
+      log << fmt::format("  task {} ({}): skipped, {} failed\n", task.name, task.type, producer.name)
+          << std::flush;
+  };
+  std::vector<std::vector<int>> producers;
+  for (const auto& t : deck.tasks) producers.push_back(t.producers);
+  parallel::run_queue(producers, run_one, skip_one);
   failed = parallel::sum(failed);
-  parallel::barrier();
 
   // The deck's summary, written once, from the task files (new and kept).
+  long not_ok = 0;
   if (rank == 0) {
     ojson tasks = ojson::array();
     for (const auto& task : deck.tasks) {
@@ -261,18 +340,18 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
     summary["kprop_version"] = kprop_version();
     summary["deck"] = fs::absolute(deck.path).lexically_normal().string();
     summary["potential"] = potential_json(deck);
-    long nfail = 0;
-    for (const auto& t : tasks) nfail += t["status"] != "ok";
+    for (const auto& t : tasks) not_ok += t["status"] != "ok";
     summary["ntasks"] = tasks.size();
-    summary["nfailed"] = nfail;
+    summary["nfailed"] = not_ok;
     summary["tasks"] = tasks;
     write_file_atomic((fs::path(options.outdir) / "summary.json").string(), format_json(summary));
     write_file_atomic((fs::path(options.outdir) / "summary.csv").string(), summary_csv(tasks));
     if (!options.quiet)
-      log << fmt::format("{} of {} tasks ok; summary in {}\n", tasks.size() - nfail, tasks.size(),
+      log << fmt::format("{} of {} tasks ok; summary in {}\n", tasks.size() - not_ok, tasks.size(),
                          (fs::path(options.outdir) / "summary.csv").string());
   }
-  return failed ? 1 : 0;
+  // Failed and skipped tasks both make the run unsuccessful, on every rank.
+  return parallel::sum(failed + not_ok) ? 1 : 0;
 }
 
 void describe_deck(const Deck& deck, std::ostream& os) {
@@ -287,6 +366,13 @@ void describe_deck(const Deck& deck, std::ostream& os) {
   for (const auto& e : deck.structures) {
     std::size_t natoms = 0;
     for (const auto& s : e.structures) natoms += s.size();
+    if (e.deferred) {
+      std::vector<std::string> from;
+      for (int p : e.producers) from.push_back(deck.tasks[static_cast<std::size_t>(p)].name);
+      os << fmt::format("  {:<16} when {} has run (output '{}')  [{}]\n", e.name, fmt::join(from, ", "),
+                        e.output, e.source);
+      continue;
+    }
     os << fmt::format("  {:<16} {} structure{}, {} atoms  [{}]\n", e.name, e.structures.size(),
                       e.structures.size() == 1 ? "" : "s", natoms, e.source);
   }
@@ -300,6 +386,11 @@ void describe_deck(const Deck& deck, std::ostream& os) {
     }
     os << fmt::format("  {:<24} {} on {} structure{} ({})\n", t.name, t.type, n, n == 1 ? "" : "s",
                       fmt::join(names, ", "));
+    if (!t.producers.empty()) {
+      std::vector<std::string> after;
+      for (int p : t.producers) after.push_back(deck.tasks[static_cast<std::size_t>(p)].name);
+      os << fmt::format("  {:<24}   after: {} (and its structures from there)\n", "", fmt::join(after, ", "));
+    }
     if (!t.settings.empty()) {
       std::vector<std::string> kv;
       for (auto it = t.settings.begin(); it != t.settings.end(); ++it)
@@ -316,8 +407,10 @@ void list_available(std::ostream& os) {
   const auto plugins = PotentialRegistry::global().plugins();
   if (!plugins.empty()) os << fmt::format("loaded plugins: {}\n", fmt::join(plugins, " "));
   os << "task types (settings: key = default [unit]):\n";
-  for (const auto& t : task_type_specs()) {
+  for (const auto& t : PropertyRegistry::builtin().types()) {
     os << fmt::format("  {:<14} {}\n", t.name, t.summary);
+    for (const auto& [name, what] : t.outputs)
+      os << fmt::format("      output {:<13} {}\n", "\"" + name + "\"", what);
     for (const auto& s : t.settings)
       os << fmt::format("      {:<20} {:<18} {}\n", s.key,
                         (s.fallback.is_null() ? std::string(s.optional ? "(optional)" : "(required)")

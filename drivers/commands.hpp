@@ -4,6 +4,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,14 +24,24 @@ struct RunOptions {
 //   <task>/...       the task's structures (extxyz), thermo CSV, trajectories;
 //                    directly in outdir when the deck has one task
 //   summary.json, summary.csv   every task's status and headline numbers
-// Tasks whose result exists with status "ok" and the same task_hash are
-// skipped (an interrupted run resumes). A task that fails writes its JSON
-// with "status": "failed" and the error, and the others still run. Under
-// MPI the tasks are shared round-robin among the ranks and rank 0 writes
+//   <task>/output.<name>.xyz   structures the task produces for others
+// Tasks run in dependency order (a task consuming another's structures runs
+// after it). Tasks whose result exists with status "ok" and the same
+// task_hash (which covers the structures consumed) are kept, so an
+// interrupted run resumes and a changed producer reruns its consumers. A
+// task that fails writes its JSON with "status": "failed" and the error;
+// its consumers are "skipped" with the reason; independent tasks still run.
+// Under MPI, rank 0 hands ready tasks to ranks as they free up, and writes
 // the summary. Returns 0 when every task succeeded, else 1 (on every rank).
 int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std::ostream& err);
 
-// The result part of one task's JSON, run in isolation. `xyz_dir` is where
+// Runs one task on the given structures (task_inputs) in isolation: its
+// result and produced structures. `dir` is where its files go; `prefix` is
+// their path relative to the output folder as recorded in the JSON.
+TaskResult run_task(const Deck& deck, const TaskSpec& task, const std::vector<TaskInput>& inputs,
+                    const std::string& dir, const std::string& prefix, std::ostream* progress = nullptr);
+
+// The result part of one task's JSON, run in isolation (no chained structures). `xyz_dir` is where
 // its files go; xyz_prefix is their path relative to the output folder as
 // recorded in the JSON. `progress`: where progress lines go (nullptr: none).
 nlohmann::ordered_json run_task(const Deck& deck, const TaskSpec& task, const std::string& xyz_dir,
@@ -38,6 +49,8 @@ nlohmann::ordered_json run_task(const Deck& deck, const TaskSpec& task, const st
 
 // Identifies a task's computation: its type and settings, the potential (style,
 // options, and the bytes of its files) and its structures.
+std::string task_hash(const Deck& deck, const TaskSpec& task, const std::vector<TaskInput>& inputs);
+// The same for a task whose structures are all in the deck.
 std::string task_hash(const Deck& deck, const TaskSpec& task);
 
 // `kprop check`: what the deck will do.

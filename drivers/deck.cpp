@@ -20,7 +20,10 @@
 #include "core/io/extxyz.hpp"
 #include "core/io/structure_io.hpp"
 #include "core/structure/lattice.hpp"
-#include "drivers/task_settings.hpp"
+#include "core/structure/transforms.hpp"
+#include "core/voigt.hpp"
+#include "drivers/task_graph.hpp"
+#include "properties/property.hpp"
 #include "potentials/options_toml.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
@@ -297,97 +300,93 @@ void build_from_lattice(const Options& o, StructureEntry& entry) {
                              o.has("c") ? fmt::format(" c={}", c) : "", cubic ? " cubic" : "");
 }
 
-// strain = [exx, eyy, ezz, eyz, exz, exy]: the symmetric small-strain tensor
-// (tensor shear components, not engineering shears 2 e). Cell rows and
-// positions map by x' = x (1 + e).
-void apply_strain(const Options& o, StructureEntry& entry) {
-  const auto e = o.get_doubles("strain");
-  if (e.size() != 6)
-    o.fail("strain", "expected 6 numbers [exx, eyy, ezz, eyz, exz, exy] (tensor components)");
-  for (double x : e)
-    if (!std::isfinite(x) || std::abs(x) >= 0.5) o.fail("strain", "strain components must be in (-0.5, 0.5)");
-  Mat3 eps;
-  eps << e[0], e[5], e[4], e[5], e[1], e[3], e[4], e[3], e[2];
-  const Mat3 F = Mat3::Identity() + eps;
-  if (F.determinant() <= 0.05) o.fail("strain", "the strain collapses the cell");
-  for (auto& s : entry.structures) {
-    s.cell = s.cell * F;
-    for (auto& r : s.positions) r = (r.transpose() * F).transpose();
-  }
-  const bool isotropic = e[3] == 0 && e[4] == 0 && e[5] == 0 && e[0] == e[1] && e[1] == e[2];
-  entry.lattice_a = isotropic ? entry.lattice_a * (1 + e[0]) : 0;
-  entry.lattice_c = isotropic ? entry.lattice_c * (1 + e[0]) : 0;
-  entry.source += fmt::format(", strain [{}]", join([&] {
-                                std::vector<std::string> v;
-                                for (double x : e) v.push_back(fmt::format("{}", x));
-                                return v;
-                              }()));
-}
-
-// vacancy = i or [i, j, ...]: remove those atoms (0-based indices).
-void make_vacancies(const Options& o, StructureEntry& entry) {
-  const auto v = o.get_doubles("vacancy");
-  if (v.empty()) o.fail("vacancy", "expected an atom index or a list of atom indices (0-based)");
-  std::vector<std::size_t> idx;
-  for (double x : v) {
-    if (!(x >= 0) || x != std::floor(x)) o.fail("vacancy", "atom indices are integers >= 0 (0-based)");
-    idx.push_back(static_cast<std::size_t>(x));
-  }
-  std::sort(idx.begin(), idx.end());
-  if (std::adjacent_find(idx.begin(), idx.end()) != idx.end()) o.fail("vacancy", "an atom index is listed twice");
-  for (auto& s : entry.structures) {
-    if (idx.back() >= s.size())
-      o.fail("vacancy", fmt::format("atom index {} is out of range: the structure has {} atoms (0-based)",
-                                    idx.back(), s.size()));
-    if (idx.size() >= s.size()) o.fail("vacancy", "removing every atom leaves nothing");
-    for (auto it = idx.rbegin(); it != idx.rend(); ++it) {
-      const auto i = static_cast<std::ptrdiff_t>(*it);
-      s.positions.erase(s.positions.begin() + i);
-      s.species.erase(s.species.begin() + i);
-      if (!s.velocities.empty()) s.velocities.erase(s.velocities.begin() + i);
-      if (!s.masses.empty()) s.masses.erase(s.masses.begin() + i);
-      if (!s.movable.empty()) s.movable.erase(s.movable.begin() + i);
+// The transform keys of a [[structure]] table as a recipe (core/structure/
+// transforms.hpp), each step with the line it came from. Checked here;
+// applied now to structures the deck builds, or later to structures another
+// task produces.
+StructureTransforms parse_transforms(const Options& o, const std::optional<Eigen::Matrix3i>& supercell,
+                                     const std::string& supercell_where) {
+  StructureTransforms t;
+  if (o.has("repeat") && supercell) o.fail("repeat", "give either repeat or supercell, not both");
+  if (supercell) t.supercell = {{*supercell, supercell_where}};
+  if (o.has("repeat")) {
+    auto r = o.get_doubles("repeat");
+    if (r.size() == 1) r.assign(3, r[0]);
+    if (r.size() != 3) o.fail("repeat", "expected 3 positive integers, e.g. [3, 3, 3]");
+    Eigen::Matrix3i P = Eigen::Matrix3i::Zero();
+    for (int k = 0; k < 3; ++k) {
+      if (!(r[k] >= 1) || r[k] != std::floor(r[k]) || r[k] > 1e6)
+        o.fail("repeat", "expected 3 positive integers, e.g. [3, 3, 3]");
+      P(k, k) = static_cast<int>(r[k]);
     }
+    t.supercell = {{P, o.locate("repeat")}};
   }
-  entry.source += fmt::format(", {} vacanc{} (atom{} {})", idx.size(), idx.size() == 1 ? "y" : "ies",
-                              idx.size() == 1 ? "" : "s", join([&] {
-                                std::vector<std::string> t;
-                                for (auto i : idx) t.push_back(std::to_string(i));
-                                return t;
-                              }()));
-}
-
-// fixed_atoms = [i, ...] (0-based) never move; free_directions = "z" (any of
-// x, y, z) limits every other atom to those Cartesian directions.
-void apply_constraints(const Options& o, StructureEntry& entry) {
-  std::array<bool, 3> free{true, true, true};
+  // strain = [exx, eyy, ezz, eyz, exz, exy]: the symmetric small-strain
+  // tensor (tensor shear components, not engineering shears 2 e).
+  if (o.has("strain")) {
+    const auto e = o.get_doubles("strain");
+    if (e.size() != 6)
+      o.fail("strain", "expected 6 numbers [exx, eyy, ezz, eyz, exz, exy] (tensor components)");
+    for (double x : e)
+      if (!std::isfinite(x) || std::abs(x) >= 0.5) o.fail("strain", "strain components must be in (-0.5, 0.5)");
+    const Mat3 eps = voigt::to_tensor(e);
+    if ((Mat3::Identity() + eps).determinant() <= 0.05) o.fail("strain", "the strain collapses the cell");
+    t.strain = {{eps, o.locate("strain")}};
+  }
+  auto indices = [&](const char* key) {
+    std::vector<std::size_t> idx;
+    for (double x : o.get_doubles(key)) {
+      if (!(x >= 0) || x != std::floor(x)) o.fail(key, "atom indices are integers >= 0 (0-based)");
+      idx.push_back(static_cast<std::size_t>(x));
+    }
+    return idx;
+  };
+  // vacancy = i or [i, j, ...]: remove those atoms (0-based indices).
+  if (o.has("vacancy")) {
+    auto idx = indices("vacancy");
+    if (idx.empty()) o.fail("vacancy", "expected an atom index or a list of atom indices (0-based)");
+    std::sort(idx.begin(), idx.end());
+    if (std::adjacent_find(idx.begin(), idx.end()) != idx.end()) o.fail("vacancy", "an atom index is listed twice");
+    t.vacancies = {{idx, o.locate("vacancy")}};
+  }
+  const double amplitude = o.get_double("rattle", 0.0);
+  if (!(amplitude >= 0) || !std::isfinite(amplitude))
+    o.fail("rattle", "expected a displacement amplitude >= 0 Å");
+  if (o.has("seed") && !o.has("rattle")) o.fail("seed", "seed is used only with rattle");
+  const long seed = o.get_int("seed", 42);
+  if (seed < 0 || seed > 4294967295L) o.fail("seed", "expected an integer in [0, 2^32 - 1]");
+  if (amplitude > 0) t.rattle = {{{amplitude, static_cast<unsigned long>(seed)}, o.locate("rattle")}};
+  // fixed_atoms = [i, ...] (0-based) never move; free_directions = "z" (any
+  // of x, y, z) limits every other atom to those Cartesian directions.
   if (o.has("free_directions")) {
     const std::string d = o.get_string("free_directions");
-    free = {false, false, false};
+    std::array<bool, 3> free{false, false, false};
     if (d.empty()) o.fail("free_directions", "expected some of x, y, z, e.g. \"z\" or \"xy\"");
     for (char c : d) {
       if (c < 'x' || c > 'z') o.fail("free_directions", "expected some of x, y, z, e.g. \"z\" or \"xy\"");
       free[c - 'x'] = true;
     }
-    entry.source += ", free directions " + d;
+    t.free_directions = {{free, o.locate("free_directions")}};
   }
-  std::vector<std::size_t> fixed;
-  if (o.has("fixed_atoms"))
-    for (double x : o.get_doubles("fixed_atoms")) {
-      if (!(x >= 0) || x != std::floor(x)) o.fail("fixed_atoms", "atom indices are integers >= 0 (0-based)");
-      fixed.push_back(static_cast<std::size_t>(x));
-    }
-  if (!fixed.empty()) entry.source += fmt::format(", {} fixed atoms", fixed.size());
-  if (fixed.empty() && !o.has("free_directions")) return;
-  for (auto& s : entry.structures) {
-    if (s.movable.empty()) s.movable.assign(s.size(), {true, true, true});
-    for (auto& m : s.movable)
-      for (int d = 0; d < 3; ++d) m[d] = m[d] && free[d];
-    for (auto i : fixed) {
-      if (i >= s.size())
-        o.fail("fixed_atoms", fmt::format("atom index {} is out of range: the structure has {} atoms (0-based)",
-                                          i, s.size()));
-      s.movable[i] = {false, false, false};
+  if (o.has("fixed_atoms")) {
+    auto idx = indices("fixed_atoms");
+    if (!idx.empty()) t.fixed_atoms = {{idx, o.locate("fixed_atoms")}};
+  }
+  return t;
+}
+
+// Structures built or read now must be usable: atoms, arrays, a cell.
+void check_built(const StructureEntry& entry) {
+  for (std::size_t k = 0; k < entry.structures.size(); ++k) {
+    const Structure& s = entry.structures[k];
+    const std::string what = entry.where + ": [[structure]] '" + entry.name + "'" +
+                             (entry.origins[k] == "lattice" ? "" : " (" + entry.origins[k] + ")");
+    if (s.size() == 0) throw InputError(what + ": no atoms");
+    try {
+      s.check("structure");
+      s.check_cell("structure");
+    } catch (const InputError& e) {
+      throw InputError(what + ": " + e.what());
     }
   }
 }
@@ -401,8 +400,8 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
   Options o = make_options(std::move(table), "[[structure]]", deck.path);
   reject_unknown_keys(o, present,
                       {"name", "lattice", "species", "a", "c", "cubic", "files", "format",
-                       "type_species", "from", "repeat", "supercell", "strain", "vacancy", "rattle",
-                       "seed", "fixed_atoms", "free_directions"});
+                       "type_species", "from", "from_task", "output", "repeat", "supercell", "strain",
+                       "vacancy", "rattle", "seed", "fixed_atoms", "free_directions"});
 
   entry.name = o.get_string("name");
   if (!valid_name(entry.name))
@@ -413,21 +412,35 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
     o.fail("name", "duplicate structure name '" + entry.name + "' (also at " +
                        deck.structures[deck.find_structure(entry.name)].where + ")");
 
-  const bool has_lattice = o.has("lattice"), has_files = o.has("files"), has_from = o.has("from");
-  if (has_lattice + has_files + has_from > 1)
-    o.fail(has_from ? "from" : "files",
-           "give one source: a lattice builder (lattice = ...), files = [...], or from = \"name\"");
-  if (!has_lattice && !has_files && !has_from)
+  const bool has_lattice = o.has("lattice"), has_files = o.has("files"), has_from = o.has("from"),
+             has_task = o.has("from_task");
+  if (has_lattice + has_files + has_from + has_task > 1)
+    o.fail(has_task ? "from_task" : has_from ? "from" : "files",
+           "give one source: a lattice builder (lattice = ...), files = [...], from = \"structure\" "
+           "or from_task = \"task\"");
+  if (!has_lattice && !has_files && !has_from && !has_task)
     o.fail("", "structure '" + entry.name +
-                   "' needs lattice = \"fcc\" (with species and a), files = [...], or from = "
-                   "\"another structure\"");
+                   "' needs lattice = \"fcc\" (with species and a), files = [...], from = "
+                   "\"another structure\" or from_task = \"a task\"");
   for (const char* k : {"species", "a", "c", "cubic"})
     if (!has_lattice && o.has(k))
       o.fail(k, std::string(k) + " applies only to a lattice builder (lattice = ...)");
   for (const char* k : {"format", "type_species"})
     if (!has_files && o.has(k)) o.fail(k, std::string(k) + " applies only to files = [...]");
+  if (o.has("output") && !has_task) o.fail("output", "output applies only to from_task = \"...\"");
   if (has_lattice) {
     build_from_lattice(o, entry);
+  } else if (has_task) {
+    // Resolved once the tasks are known (resolve_producers) and filled when
+    // the producer has run.
+    entry.deferred = true;
+    entry.from_task = o.get_string("from_task");
+    entry.from_task_where = o.locate("from_task");
+    if (o.has("output")) {
+      entry.output = o.get_string("output");
+      entry.output_where = o.locate("output");
+    }
+    entry.source = "from task " + entry.from_task;
   } else if (has_from) {
     const std::string from = o.get_string("from");
     const int k = deck.find_structure(from);
@@ -439,8 +452,13 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
                                         : "; structures defined above this one: " + join(known)));
     }
     const StructureEntry& src = deck.structures[k];
-    entry.structures = src.structures;
-    for (const auto& origin : src.origins) entry.origins.push_back(src.name + ":" + origin);
+    if (src.deferred) {
+      entry.deferred = true;
+      entry.parent = k;
+    } else {
+      entry.structures = src.structures;
+      for (const auto& origin : src.origins) entry.origins.push_back(src.name + ":" + origin);
+    }
     entry.lattice_a = src.lattice_a;
     entry.lattice_c = src.lattice_c;
     entry.source = "from " + src.name;
@@ -457,69 +475,19 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
                                                    files.size());
   }
 
-  // Supercell or repeat, then rattle.
-  if (o.has("repeat") && supercell) o.fail("repeat", "give either repeat or supercell, not both");
-  std::optional<Eigen::Matrix3i> P = supercell;
-  if (o.has("repeat")) {
-    auto r = o.get_doubles("repeat");
-    if (r.size() == 1) r.assign(3, r[0]);
-    if (r.size() != 3) o.fail("repeat", "expected 3 positive integers, e.g. [3, 3, 3]");
-    P = Eigen::Matrix3i::Zero();
-    for (int k = 0; k < 3; ++k) {
-      if (!(r[k] >= 1) || r[k] != std::floor(r[k]) || r[k] > 1e6)
-        o.fail("repeat", "expected 3 positive integers, e.g. [3, 3, 3]");
-      (*P)(k, k) = static_cast<int>(r[k]);
-    }
-  }
-  if (P) {
-    if (supercell)
-      entry.source += fmt::format(", supercell [[{} {} {}] [{} {} {}] [{} {} {}]]", (*P)(0, 0),
-                                  (*P)(0, 1), (*P)(0, 2), (*P)(1, 0), (*P)(1, 1), (*P)(1, 2),
-                                  (*P)(2, 0), (*P)(2, 1), (*P)(2, 2));
-    else
-      entry.source += fmt::format(", repeat {}x{}x{}", (*P)(0, 0), (*P)(1, 1), (*P)(2, 2));
-  }
-  if (P)
-    for (std::size_t k = 0; k < entry.structures.size(); ++k) {
-      const double n = static_cast<double>(entry.structures[k].size()) *
-                       std::abs(P->cast<double>().determinant());
-      if (n > 1e9)
-        o.fail(supercell ? "" : "repeat", fmt::format("the supercell would have {:.3g} atoms", n));
-      try {
-        entry.structures[k] = make_supercell(entry.structures[k], *P);
-      } catch (const InputError& e) {
-        const std::string msg = entry.origins[k] + ": " + e.what();
-        if (supercell) throw InputError(supercell_where + ": [[structure]].supercell: " + msg);
-        o.fail("repeat", msg);
-      }
-    }
-  if (o.has("strain")) apply_strain(o, entry);
-  if (o.has("vacancy")) make_vacancies(o, entry);
-  const double amplitude = o.get_double("rattle", 0.0);
-  if (!(amplitude >= 0) || !std::isfinite(amplitude))
-    o.fail("rattle", "expected a displacement amplitude >= 0 Å");
-  if (o.has("seed") && !o.has("rattle")) o.fail("seed", "seed is used only with rattle");
-  const long seed = o.get_int("seed", 42);
-  if (seed < 0 || seed > 4294967295L) o.fail("seed", "expected an integer in [0, 2^32 - 1]");
-  if (amplitude > 0) entry.source += fmt::format(", rattle {} Å (seed {})", amplitude, seed);
-  // Structure k of the entry (frame k of its files) gets seed + k.
-  if (amplitude > 0)
-    for (std::size_t k = 0; k < entry.structures.size(); ++k)
-      rattle(entry.structures[k], amplitude, (static_cast<unsigned long>(seed) + k) & 0xffffffffUL);
-  apply_constraints(o, entry);
+  entry.transforms = parse_transforms(o, supercell, supercell_where);
   o.finish();
-
-  for (std::size_t k = 0; k < entry.structures.size(); ++k) {
-    const Structure& s = entry.structures[k];
-    const std::string what = entry.where + ": [[structure]] '" + entry.name + "'" +
-                             (entry.origins[k] == "lattice" ? "" : " (" + entry.origins[k] + ")");
-    if (s.size() == 0) throw InputError(what + ": no atoms");
-    try {
-      s.check("structure");
-      s.check_cell("structure");
-    } catch (const InputError& e) {
-      throw InputError(what + ": " + e.what());
-    }
+  if (!entry.transforms.empty()) entry.source += ", " + entry.transforms.describe();
+  const double scale = entry.transforms.lattice_scale();
+  entry.lattice_a *= scale;
+  entry.lattice_c *= scale;
+  if (!entry.deferred) {
+    entry.transforms.apply(entry.structures, [&] {
+      std::vector<std::string> who;
+      for (const auto& origin : entry.origins) who.push_back(origin == "lattice" ? "" : origin);
+      return who;
+    }());
+    check_built(entry);
   }
   return entry;
 }
@@ -541,10 +509,14 @@ nlohmann::json to_json_value(const toml::node& n) {
   return nlohmann::json();  // tables, dates: never a valid setting
 }
 
-std::string task_type_list() {
-  std::vector<std::string> v;
-  for (const auto& t : task_type_specs()) v.push_back(t.name);
-  return join(v);
+const PropertyRegistry& properties() { return PropertyRegistry::builtin(); }
+
+std::string task_type_list() { return join(properties().names()); }
+
+// Keys every [[task]] has besides its settings.
+const std::vector<std::string>& common_task_keys() {
+  static const std::vector<std::string> keys = {"type", "name", "structures"};
+  return keys;
 }
 
 // "300", "0.01", "nvt", "true": a setting's value as it appears in a task name.
@@ -580,13 +552,11 @@ std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
   if (!type_node) fail_key("", "required key 'type' is missing (task types: " + task_type_list() + ")");
   if (!type_node->is_string()) fail_key("type", "expected a string, one of " + task_type_list());
   base.type = type_node->as_string()->get();
-  const TaskTypeSpec* spec = find_task_type(base.type);
-  if (!spec) {
-    std::vector<std::string> types;
-    for (const auto& t : task_type_specs()) types.push_back(t.name);
-    fail_key("type", "unknown task type '" + base.type + "'" + did_you_mean(base.type, types) +
+  const PropertyType* spec = properties().find(base.type);
+  if (!spec)
+    fail_key("type", "unknown task type '" + base.type + "'" + did_you_mean(base.type, properties().names()) +
                          "; known: " + task_type_list());
-  }
+  base.property = spec;
 
   // Every key must be a common key or a setting of this type.
   std::vector<std::string> known = common_task_keys();
@@ -606,6 +576,7 @@ std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
     const int occurrence = ++type_seen[base.type];
     base.name = type_count[base.type] > 1 ? base.type + "-" + std::to_string(occurrence) : base.type;
   }
+  base.base_name = base.name;
   if (!valid_name(base.name))
     fail_key("name", "'" + base.name +
                          "' is not a valid task name (letters, digits and _ . + -: it names the "
@@ -720,7 +691,7 @@ std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
 }
 
 // Every species of every structure a task uses must be an element of the
-// potential.
+// potential (structures from tasks are checked when they exist).
 void check_species(const Deck& deck) {
   const auto elements = potential_elements(*deck.potential);
   for (const auto& e : deck.structures)
@@ -754,39 +725,8 @@ int Deck::find_structure(const std::string& name) const {
 
 std::vector<std::pair<std::string, std::string>> task_types() {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& t : task_type_specs()) out.emplace_back(t.name, t.summary);
+  for (const auto& t : properties().types()) out.emplace_back(t.name, t.summary);
   return out;
-}
-
-void rattle(Structure& s, double stdev, unsigned long seed) {
-  // numpy's legacy generator: MT19937 seeded by init_genrand (the same as
-  // std::mt19937's seeding), 53-bit doubles, polar Box-Muller keeping the
-  // second deviate for the next call.
-  std::mt19937 mt(static_cast<std::uint32_t>(seed));
-  auto uniform = [&] {
-    const double a = static_cast<double>(mt() >> 5), b = static_cast<double>(mt() >> 6);
-    return (a * 67108864.0 + b) / 9007199254740992.0;
-  };
-  bool has_saved = false;
-  double saved = 0;
-  auto gauss = [&] {
-    if (has_saved) {
-      has_saved = false;
-      return saved;
-    }
-    double x1, x2, r2;
-    do {
-      x1 = 2.0 * uniform() - 1.0;
-      x2 = 2.0 * uniform() - 1.0;
-      r2 = x1 * x1 + x2 * x2;
-    } while (r2 >= 1.0 || r2 == 0.0);
-    const double f = std::sqrt(-2.0 * std::log(r2) / r2);
-    saved = f * x1;
-    has_saved = true;
-    return f * x2;
-  };
-  for (auto& r : s.positions)
-    for (int d = 0; d < 3; ++d) r[d] += stdev * gauss();
 }
 
 Deck parse_deck(const std::string& path) {
@@ -830,6 +770,9 @@ Deck parse_deck(const std::string& path) {
   for_each_table(deck, root, "task", [&](toml::table& t) {
     for (auto& task : parse_task(t, deck, type_count, type_seen)) deck.tasks.push_back(std::move(task));
   });
+  // Structures from tasks: which tasks produce them; the dependency graph
+  // (unknown producers, bad outputs and cycles are reported here).
+  resolve_producers(deck);
   return deck;
 }
 

@@ -1,17 +1,13 @@
-// Writing results: atomic files and readable JSON.
+// Writing results: readable JSON (and atomic files, core/io/atomic_file.hpp).
 #pragma once
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-namespace kprop {
+#include "core/io/atomic_file.hpp"
 
-// Writes `content` to a temporary file next to `path` and renames it over
-// `path`, so that a reader (or a rerun after a crash) never sees a partial
-// file. Creates missing parent directories. InputError naming the path when
-// writing fails.
-void write_file_atomic(const std::string& path, const std::string& content);
+namespace kprop {
 
 // JSON with objects indented and arrays of numbers (and arrays of such
 // arrays' rows) kept on one line each: a 3x3 matrix is three lines, a force

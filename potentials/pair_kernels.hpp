@@ -16,7 +16,7 @@
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
 
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 
 namespace kprop {
 

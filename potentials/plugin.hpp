@@ -4,7 +4,7 @@
 // another kprop plugin API or another Kokkos.
 #pragma once
 
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 #include "potentials/registry.hpp"
 
 extern "C" {

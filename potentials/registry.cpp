@@ -3,7 +3,7 @@
 #include <dlfcn.h>
 
 #include "core/error.hpp"
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 
 namespace kprop {
 

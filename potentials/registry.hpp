@@ -19,7 +19,7 @@
 namespace kprop {
 
 // Declared only: this header is used by host-only code (the deck parser) that
-// cannot include Kokkos; potentials include potentials/potential.hpp.
+// cannot include Kokkos; potentials include core/potential.hpp.
 class Potential;
 
 // Bumped whenever Potential, ComputeOutput, Atoms, NeighborList or Options

@@ -1,4 +1,5 @@
 #include "core/dynamics/molecular_dynamics.hpp"
+#include "core/voigt.hpp"
 
 #include <cmath>
 #include <string>
@@ -370,11 +371,7 @@ double nhc_energy(const SystemParams& p, const double chain[6]) {
   return e;
 }
 
-Mat3 voigt(const double* w) {  // xx yy zz xy xz yz
-  Mat3 m;
-  m << w[0], w[3], w[4], w[3], w[1], w[5], w[4], w[5], w[2];
-  return m;
-}
+Mat3 lammps_tensor(const double* w) { return voigt::lammps_order_to_tensor(w); }
 
 }  // namespace
 
@@ -523,7 +520,7 @@ void MolecularDynamics::barostat_begin(double dt) {
       md::CounterRng rng(md::noise_key(settings_.seed, md::kNoiseBarostat,
                                        static_cast<std::uint64_t>(stream_[s]),
                                        static_cast<std::uint64_t>(step_), 0));
-      mu = barostats_[s].begin_step(virial_[s], voigt(&sums(s, 0)), box_cell(box), dt, rng);
+      mu = barostats_[s].begin_step(virial_[s], lammps_tensor(&sums(s, 0)), box_cell(box), dt, rng);
     }
     mu_[s] = mu;
     const Mat3 mu_inv = mu.inverse();
@@ -589,7 +586,7 @@ void MolecularDynamics::refresh_thermo() {
   for (int s = 0; s < nsys_; ++s) {
     Thermo& t = thermo_[s];
     const Box& box = atoms_.box(s);
-    const Mat3 K2 = voigt(&sums(s, 0));
+    const Mat3 K2 = lammps_tensor(&sums(s, 0));
     t.step = step_;
     t.time = step_ * settings_.timestep;
     t.kinetic = 0.5 * K2.trace();

@@ -1,4 +1,5 @@
 #include "core/structure/structure.hpp"
+#include "core/voigt.hpp"
 
 #include <fmt/format.h>
 
@@ -87,7 +88,7 @@ std::optional<Mat3> Structure::stress() const {
     for (int j = 0; j < 3; ++j)
       for (int i = 0; i < 3; ++i) s(i, j) = v[3 * j + i];
   } else if (v.size() == 6) {
-    s << v[0], v[5], v[4], v[5], v[1], v[3], v[4], v[3], v[2];
+    s = voigt::to_tensor(v);
   } else {
     throw InputError("info key 'stress': expected 9 (3x3) or 6 (Voigt) numbers, got " +
                      std::to_string(v.size()));

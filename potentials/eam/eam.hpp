@@ -11,7 +11,7 @@
 
 #include "potentials/eam/eam_tables.hpp"
 #include "potentials/options.hpp"
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 
 namespace kprop {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "potentials/options.hpp"
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 
 namespace kprop {
 

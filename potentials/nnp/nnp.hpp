@@ -22,7 +22,7 @@
 
 #include "potentials/nnp/nnp_model.hpp"
 #include "potentials/options.hpp"
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 
 namespace kprop {
 

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "potentials/options.hpp"
-#include "potentials/potential.hpp"
+#include "core/potential.hpp"
 #include "potentials/snap/snap_model.hpp"
 
 namespace kprop {

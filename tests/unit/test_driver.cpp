@@ -18,7 +18,7 @@
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
 #include "drivers/result_store.hpp"
-#include "drivers/single_point.hpp"
+#include "properties/single_point/single_point.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
 #include "tests/unit/temp_dir.hpp"

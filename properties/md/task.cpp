@@ -12,9 +12,9 @@
 #include "core/dynamics/molecular_dynamics.hpp"
 #include "core/io/extxyz.hpp"
 #include "core/units.hpp"
-#include "drivers/progress.hpp"
-#include "drivers/result_store.hpp"
-#include "drivers/tasks.hpp"
+#include "core/error.hpp"
+#include "properties/common/relax_settings.hpp"
+#include "properties/property.hpp"
 
 namespace kprop {
 
@@ -37,17 +37,7 @@ MdSystemSettings system_settings(const ojson& s) {
     const std::string b = s.at("barostat");
     m.barostat = b == "full" ? CellFreedom::Full : b == "orthorhombic" ? CellFreedom::Orthorhombic
                                                                        : CellFreedom::Hydrostatic;
-    const double gpa = units::ev_per_a3_to_gpa;
-    if (s.contains("stress") && !s.at("stress").is_null()) {
-      const auto& v = s.at("stress");
-      Mat3 t;
-      t << v[0].get<double>(), v[5].get<double>(), v[4].get<double>(),  //
-          v[5].get<double>(), v[1].get<double>(), v[3].get<double>(),    //
-          v[4].get<double>(), v[3].get<double>(), v[2].get<double>();
-      m.target.stress = t / gpa;
-    } else {
-      m.target = TargetStress::pressure(s.at("pressure").get<double>() / gpa);
-    }
+    m.target = target_stress_from(nlohmann::json(s));
     m.barostat_time = s.at("barostat_time").get<double>();
   }
   return m;
@@ -67,13 +57,9 @@ const std::vector<std::string> kThermoColumns = {
     "pressure_GPa", "sxx_GPa", "syy_GPa", "szz_GPa", "syz_GPa", "sxz_GPa", "sxy_GPa", "volume_A3",
     "a_A", "b_A", "c_A"};
 
-}  // namespace
-
-ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx) {
-  const auto items = task_structures(deck, task);
+TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
   std::vector<Structure> batch;
-  for (const auto& it : items) batch.push_back(it.structure());
-  const auto& s = task.settings;
+  for (const auto& it : items) batch.push_back(it.structure);
   const long steps = s.at("steps").get<long>();
   const long equilibration = s.at("equilibration").get<long>();
   const long thermo_every = s.at("thermo_every").get<long>();
@@ -84,7 +70,7 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
   md.timestep = s.at("timestep").get<double>() * 1e-3;  // fs -> ps
   md.seed = seed;
   md.systems = {system_settings(s)};
-  Calculator calc(deck.potential);
+  Calculator calc(ctx.potential);
   Atoms atoms = Atoms::from_structures(batch);
   MolecularDynamics dyn(calc, atoms, md);
   const double t_init = !s.at("initial_temperature").is_null() ? s.at("initial_temperature").get<double>()
@@ -112,6 +98,7 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
   }
   // Samples after equilibration, for the averages.
   std::vector<std::vector<std::vector<double>>> samples(nsys);
+  std::vector<Mat3> cell_sum(nsys, Mat3::Zero());  // sum of the cell matrices sampled
   auto record = [&](long step) {
     for (int k = 0; k < nsys; ++k) {
       const auto row = thermo_row(dyn.thermo(k));
@@ -119,7 +106,10 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
       for (std::size_t c = 0; c < row.size(); ++c)
         line += (c ? "," : "") + (c == 0 ? fmt::format("{}", static_cast<long>(row[0])) : fmt::format("{}", row[c]));
       thermo[k] << line << "\n";
-      if (step > equilibration || (step == equilibration && step > 0)) samples[k].push_back(row);
+      if (step > equilibration || (step == equilibration && step > 0)) {
+        samples[k].push_back(row);
+        cell_sum[k] += dyn.thermo(k).cell;
+      }
     }
   };
   auto frame = [&]() {
@@ -133,7 +123,6 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
 
   record(0);
   if (traj_every > 0) frame();
-  Progress progress(ctx.progress, task.name, steps);
   const auto t0 = std::chrono::steady_clock::now();
   long step = 0;
   while (step < steps) {
@@ -143,13 +132,16 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
     step = next;
     if (step % thermo_every == 0 || step == steps) record(step);
     if (traj_every > 0 && step % traj_every == 0) frame();
-    progress.update(step);
+    ctx.progress(step, steps, "");
   }
-  progress.finish();
+  ctx.progress_finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (auto& f : thermo) f.close();
 
-  ojson j;
+  TaskResult result;
+  ojson& j = result.json;
+  auto& final_frames = result.outputs["final"];
+  auto& mean_cell = result.outputs["mean-cell"];
   j["units"] = {{"time", "ps"}, {"temperature", "K"}, {"energy", "eV"}, {"pressure", "GPa"},
                 {"stress", "GPa (ASE sign, kinetic part included), order xx yy zz yz xz xy"},
                 {"volume", "Å^3"}, {"lengths", "Å"}, {"lattice_constant", "Å"},
@@ -171,9 +163,9 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
     sj["name"] = items[k].label;
     sj["natoms"] = batch[k].size();
     sj["degrees_of_freedom"] = dyn.degrees_of_freedom(k);
-    sj["thermo_csv"] = ctx.prefix + thermo_names[k];
-    if (traj_every > 0) sj["trajectory"] = ctx.prefix + traj_names[k];
-    sj["xyz"] = ctx.prefix + items[k].label + ".xyz";
+    sj["thermo_csv"] = ctx.relative(thermo_names[k]);
+    if (traj_every > 0) sj["trajectory"] = ctx.relative(traj_names[k]);
+    sj["xyz"] = ctx.relative(items[k].label + ".xyz");
     row["structure"] = items[k].label;
     for (std::size_t c = 2; c < kThermoColumns.size(); ++c) {
       std::vector<double> series;
@@ -185,7 +177,7 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
         row[kThermoColumns[c] + "_err"] = m.error;
       }
     }
-    const StructureEntry& e = *items[k].entry;
+    const TaskInput& e = items[k];
     if (e.lattice_a > 0 && !samples[k].empty()) {
       // a(t) = a_given (V(t)/V_given)^(1/3)
       std::vector<double> a;
@@ -200,13 +192,82 @@ ojson run_md_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx
     const Thermo last = dyn.thermo(k);
     sj["final"] = {{"temperature", last.temperature}, {"potential", last.potential},
                    {"conserved", last.conserved}, {"volume", last.volume}};
-    write_extxyz((fs::path(ctx.dir) / (items[k].label + ".xyz")).string(), atoms.to_structure(k));
+    const Structure last_frame = atoms.to_structure(k);
+    write_extxyz(ctx.path(items[k].label + ".xyz"), last_frame);
+    // For consumers: the last frame, and the last frame mapped affinely onto
+    // the mean cell of the sampled part (velocities kept in both).
+    const bool shape_kept = s.at("ensemble") != "npt" || s.at("barostat") == "hydrostatic";
+    const double scale = std::cbrt(last.volume / batch[k].volume());
+    final_frames.push_back({e.label, "", e.group, e.frame, last_frame,
+                            shape_kept ? e.lattice_a * scale : 0, shape_kept ? e.lattice_c * scale : 0});
+    if (!samples[k].empty()) {
+      const Mat3 mean = cell_sum[k] / static_cast<double>(samples[k].size());
+      Structure m = last_frame;
+      const Mat3 F = last_frame.cell.inverse() * mean;  // rows: x' = x F
+      m.cell = mean;
+      for (auto& r : m.positions) r = (r.transpose() * F).transpose();
+      const double mscale = std::cbrt(m.volume() / batch[k].volume());
+      mean_cell.push_back({e.label, "", e.group, e.frame, m, shape_kept ? e.lattice_a * mscale : 0,
+                           shape_kept ? e.lattice_c * mscale : 0});
+    }
+    sj["mean_cell"] = samples[k].empty() ? ojson() : json_matrix(cell_sum[k] / static_cast<double>(samples[k].size()));
     summary.push_back(std::move(row));
     list.push_back(std::move(sj));
   }
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
-  return j;
+  return result;
+}
+
+}  // namespace
+
+void register_md(PropertyRegistry& registry) {
+  using namespace setting;
+  PropertyType t;
+  t.name = "md";
+  t.summary = "molecular dynamics (velocity Verlet; NVE, NVT, NPT), thermo CSV, trajectories and "
+              "block-averaged means; all structures in one batch";
+  t.settings = {
+      choice("ensemble", "nvt", {"nve", "nvt", "npt"}, "statistical ensemble"),
+      choice("thermostat", "bussi", {"bussi", "langevin", "nose-hoover"},
+             "NVT/NPT thermostat: stochastic velocity rescaling (Bussi 2007), Langevin, or a "
+             "Nose-Hoover chain"),
+      optional(number("temperature", nullptr, "K", "thermostat target and initial temperature", 0)),
+      optional(number("initial_temperature", nullptr, "K",
+                      "Maxwell-Boltzmann temperature of the initial velocities (default: "
+                      "temperature; 0 keeps the structure's velocities)",
+                      0)),
+      number("timestep", 1.0, "fs", "integration time step", 0, true, 100),
+      integer("steps", nullptr, "number of steps", 1),
+      integer("equilibration", 0, "leading steps left out of the averages"),
+      number("thermostat_time", 0.1, "ps", "thermostat relaxation (damping) time", 0, true),
+      choice("barostat", "hydrostatic", {"hydrostatic", "orthorhombic", "full"},
+             "NPT cell degrees of freedom"),
+      number("pressure", 0.0, "GPa", "NPT target pressure"),
+      optional_vector("stress", 6, "GPa",
+                      "NPT target stress [xx, yy, zz, yz, xz, xy], ASE sign; instead of pressure"),
+      number("barostat_time", 1.0, "ps", "barostat relaxation time", 0, true),
+      integer("thermo_every", 100, "steps between thermo lines (CSV)", 1),
+      integer("trajectory_every", 0, "steps between trajectory frames (extxyz); 0: none"),
+      integer("seed", 1, "random seed of the initial velocities and stochastic thermostats", 0,
+              4294967295.0),
+  };
+  t.validate = [](const nlohmann::json& s) -> std::optional<std::pair<std::string, std::string>> {
+    auto problem = [](const char* k, std::string m) { return std::make_pair(std::string(k), std::move(m)); };
+    if (s["temperature"].is_null() && s["initial_temperature"].is_null())
+      return problem("temperature", "required key 'temperature' (K) is missing");
+    if (s["ensemble"] != "nve" && s["temperature"].is_null())
+      return problem("temperature",
+                     "an " + s["ensemble"].get<std::string>() + " run needs a thermostat temperature (K)");
+    if (s["equilibration"].get<long>() >= s["steps"].get<long>())
+      return problem("equilibration",
+                     "must be less than steps (" + std::to_string(s["steps"].get<long>()) + ")");
+    return check_stress_target(s, "barostat", {"hydrostatic"});
+  };
+  t.outputs = {{"final", "the last frame of each structure (positions, velocities, cell)"},
+               {"mean-cell", "the last frame mapped affinely onto the mean cell of the sampled steps"}};
+  t.run = run;
+  registry.add(std::move(t));
 }
 
 }  // namespace kprop

@@ -1,45 +1,12 @@
-#include "drivers/single_point.hpp"
+#include "properties/single_point/single_point.hpp"
 
 #include <ostream>
 
 #include "core/io/extxyz.hpp"
 #include "core/units.hpp"
+#include "properties/property.hpp"
 
 namespace kprop {
-
-double SinglePointResult::max_force() const {
-  double m = 0;
-  for (const auto& f : forces) m = std::max(m, f.norm());
-  return m;
-}
-
-std::vector<SinglePointResult> single_point(Calculator& calc, const std::vector<Structure>& systems) {
-  Atoms atoms = Atoms::from_structures(systems);
-  calc.compute(atoms, true);
-  auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
-  auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), calc.per_atom_energy());
-  std::vector<SinglePointResult> out(systems.size());
-  for (int s = 0; s < atoms.nsystems(); ++s) {
-    SinglePointResult& r = out[s];
-    r.energy = calc.energy(s);
-    r.stress = -calc.virial(s) / atoms.box(s).volume();
-    for (int i = atoms.first(s); i < atoms.first(s + 1); ++i) {
-      r.forces.emplace_back(f(i, 0), f(i, 1), f(i, 2));
-      r.energies.push_back(e(i));
-    }
-  }
-  return out;
-}
-
-namespace {
-
-nlohmann::ordered_json matrix(const Mat3& m, double scale = 1) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::array();
-  for (int i = 0; i < 3; ++i) j.push_back({m(i, 0) * scale, m(i, 1) * scale, m(i, 2) * scale});
-  return j;
-}
-
-}  // namespace
 
 nlohmann::ordered_json single_point_units() {
   return {{"cell", "Å"},
@@ -57,20 +24,19 @@ nlohmann::ordered_json single_point_units() {
                         "energies eV"}};
 }
 
-nlohmann::ordered_json single_point_json(const Structure& s, const SinglePointResult& r) {
+nlohmann::ordered_json single_point_json(const Structure& s, const Evaluation& r) {
   const double gpa = units::ev_per_a3_to_gpa;
   const Mat3& t = r.stress;
   nlohmann::ordered_json j;
   j["natoms"] = s.size();
   j["species"] = s.species_list();
-  j["cell"] = matrix(s.cell);
+  j["cell"] = json_matrix(s.cell);
   j["pbc"] = {s.pbc[0], s.pbc[1], s.pbc[2]};
   j["volume"] = s.volume();
   j["energy"] = r.energy;
   j["energy_per_atom"] = r.energy / static_cast<double>(s.size());
-  j["stress"] = matrix(t, gpa);
-  j["stress_voigt"] = {t(0, 0) * gpa, t(1, 1) * gpa, t(2, 2) * gpa,
-                       t(1, 2) * gpa, t(0, 2) * gpa, t(0, 1) * gpa};
+  j["stress"] = json_matrix(t, gpa);
+  j["stress_voigt"] = json_voigt(t, gpa);
   j["pressure"] = -t.trace() / 3.0 * gpa;
   j["max_force"] = r.max_force();
   nlohmann::ordered_json forces = nlohmann::ordered_json::array();
@@ -80,7 +46,7 @@ nlohmann::ordered_json single_point_json(const Structure& s, const SinglePointRe
   return j;
 }
 
-void write_single_point_extxyz(std::ostream& os, const Structure& s, const SinglePointResult& r) {
+void write_single_point_extxyz(std::ostream& os, const Structure& s, const Evaluation& r) {
   Structure out = s;
   // Results of whatever produced the input file do not belong to these.
   for (const char* key : {"energy", "free_energy", "stress", "virial", "forces", "energies",

@@ -1,4 +1,5 @@
 // The relax task: every structure of the task relaxed in one batch.
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -8,63 +9,38 @@
 #include "core/io/extxyz.hpp"
 #include "core/minimize/relax.hpp"
 #include "core/units.hpp"
-#include "drivers/progress.hpp"
-#include "drivers/result_store.hpp"
-#include "drivers/tasks.hpp"
+#include "core/io/atomic_file.hpp"
+#include "properties/common/relax_settings.hpp"
+#include "properties/property.hpp"
 
 namespace kprop {
 
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 
-RelaxSettings relax_settings_from(const ojson& s) {
-  RelaxSettings r;
-  r.algorithm = s.at("algorithm") == "cg" ? RelaxAlgorithm::ConjugateGradient : RelaxAlgorithm::Fire;
-  r.fmax = s.at("fmax").get<double>();
-  r.max_steps = s.at("max_steps").get<long>();
-  const double gpa = units::ev_per_a3_to_gpa;
-  if (s.contains("cell")) {
-    const std::string c = s.at("cell");
-    r.cell = c == "hydrostatic"    ? CellFreedom::Hydrostatic
-             : c == "orthorhombic" ? CellFreedom::Orthorhombic
-             : c == "full"         ? CellFreedom::Full
-                                   : CellFreedom::None;
-    r.stress_tol = s.at("stress_tol").get<double>() / gpa;
-    if (s.contains("stress") && !s.at("stress").is_null()) {
-      const auto& v = s.at("stress");
-      Mat3 t;
-      t << v[0].get<double>(), v[5].get<double>(), v[4].get<double>(),  //
-          v[5].get<double>(), v[1].get<double>(), v[3].get<double>(),    //
-          v[4].get<double>(), v[3].get<double>(), v[2].get<double>();
-      r.target.stress = t / gpa;
-    } else {
-      r.target = TargetStress::pressure(s.at("pressure").get<double>() / gpa);
-    }
-  }
-  return r;
-}
+namespace {
 
-ojson run_relax_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx) {
-  const auto items = task_structures(deck, task);
+TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, TaskContext& ctx) {
   std::vector<Structure> batch;
-  for (const auto& it : items) batch.push_back(it.structure());
-  const RelaxSettings settings = relax_settings_from(task.settings);
+  for (const auto& it : items) batch.push_back(it.structure);
+  const RelaxSettings settings = relax_settings_from(task_settings);
 
-  Calculator calc(deck.potential);
+  Calculator calc(ctx.potential);
   Atoms atoms = Atoms::from_structures(batch);
   calc.compute(atoms, false);
   std::vector<double> initial(batch.size());
   for (std::size_t s = 0; s < batch.size(); ++s) initial[s] = calc.energy(static_cast<int>(s));
 
-  Progress progress(ctx.progress, task.name, settings.max_steps);
   const auto results = relax(calc, atoms, settings, [&](long step, int running) {
-    progress.update(step, fmt::format("{} of {} relaxing", running, batch.size()));
+    ctx.progress(step, settings.max_steps, fmt::format("{} of {} relaxing", running, batch.size()));
   });
-  progress.finish();
+  ctx.progress_finish();
   calc.compute(atoms, true);
 
   const double gpa = units::ev_per_a3_to_gpa;
-  ojson j;
+  TaskResult result;
+  ojson& j = result.json;
+  auto& relaxed = result.outputs["relaxed"];
   j["units"] = {{"energy", "eV"}, {"energy_per_atom", "eV/atom"}, {"fmax", "eV/Å"},
                 {"stress", "GPa"}, {"stress_error", "GPa"}, {"pressure", "GPa"},
                 {"volume", "Å^3"}, {"cell", "Å"}, {"lengths", "Å"}, {"angles", "degrees"},
@@ -76,7 +52,7 @@ ojson run_relax_task(const Deck& deck, const TaskSpec& task, const TaskContext& 
     const RelaxResult& r = results[s];
     Structure out = atoms.to_structure(si);
     // Configurational stress -W/V: velocities carried by the input do not count.
-    const Mat3 stress = -calc.virial(si) / out.volume();
+    const Mat3 stress = calc.configurational_stress(si);
     const double n = static_cast<double>(out.size());
     ojson sj;
     sj["name"] = items[s].label;
@@ -101,7 +77,7 @@ ojson run_relax_task(const Deck& deck, const TaskSpec& task, const TaskContext& 
     }
     sj["lengths"] = {len[0], len[1], len[2]};
     sj["angles"] = {ang[0], ang[1], ang[2]};
-    sj["xyz"] = ctx.prefix + items[s].label + ".xyz";
+    sj["xyz"] = ctx.relative(items[s].label + ".xyz");
     // The relaxed structure with its energy, stress and forces, as ASE writes them.
     out.set_energy(calc.energy(si));
     out.set_stress(stress);
@@ -110,7 +86,16 @@ ojson run_relax_task(const Deck& deck, const TaskSpec& task, const TaskContext& 
     auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
     for (int i = atoms.first(si); i < atoms.first(si) + atoms.count(si); ++i)
       for (int d = 0; d < 3; ++d) forces.values.push_back(f(i, d));
-    write_extxyz((fs::path(ctx.dir) / (items[s].label + ".xyz")).string(), out, {forces});
+    write_extxyz(ctx.path(items[s].label + ".xyz"), out, {forces});
+    // For consumers: the relaxed structure; the lattice constants follow a
+    // cell that kept its shape.
+    TaskInput next{items[s].label, "", items[s].group, items[s].frame, out, 0, 0};
+    if (settings.cell == CellFreedom::None || settings.cell == CellFreedom::Hydrostatic) {
+      const double scale = std::cbrt(out.volume() / items[s].structure.volume());
+      next.lattice_a = items[s].lattice_a * scale;
+      next.lattice_c = items[s].lattice_c * scale;
+    }
+    relaxed.push_back(std::move(next));
     ojson row;
     row["structure"] = items[s].label;
     row["converged"] = r.converged;
@@ -132,7 +117,20 @@ ojson run_relax_task(const Deck& deck, const TaskSpec& task, const TaskContext& 
     for (std::size_t k = 0; k < failed.size(); ++k) e += (k ? "; " : "") + failed[k];
     j["error"] = e;
   }
-  return j;
+  return result;
+}
+
+}  // namespace
+
+void register_relax(PropertyRegistry& registry) {
+  PropertyType t;
+  t.name = "relax";
+  t.summary = "relax atoms (FIRE or CG) and optionally the cell at a target stress; all structures in one batch";
+  t.settings = relax_setting_specs(true);
+  t.validate = [](const nlohmann::json& s) { return check_stress_target(s, "cell", {"none"}); };
+  t.outputs = {{"relaxed", "the relaxed structures"}};
+  t.run = run;
+  registry.add(std::move(t));
 }
 
 }  // namespace kprop

@@ -7,21 +7,22 @@
 
 #include "core/calculator.hpp"
 #include "core/units.hpp"
-#include "drivers/progress.hpp"
-#include "drivers/result_store.hpp"
-#include "drivers/tasks.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/structure/transforms.hpp"
+#include "properties/common/relax_settings.hpp"
 #include "properties/eos/eos.hpp"
+#include "properties/property.hpp"
 
 namespace kprop {
 
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 
-ojson run_eos_task(const Deck& deck, const TaskSpec& task, const TaskContext& ctx) {
-  const auto items = task_structures(deck, task);
+namespace {
+
+TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
   std::vector<Structure> structures;
-  for (const auto& it : items) structures.push_back(it.structure());
-  const auto& s = task.settings;
+  for (const auto& it : items) structures.push_back(it.structure);
   EosSettings settings;
   settings.points = s.at("points").get<int>();
   settings.volume_range = s.at("volume_range").get<double>();
@@ -29,15 +30,17 @@ ojson run_eos_task(const Deck& deck, const TaskSpec& task, const TaskContext& ct
   settings.relax_atoms = s.at("relax_atoms").get<bool>();
   settings.relax = relax_settings_from(s);
 
-  Calculator calc(deck.potential);
-  Progress progress(ctx.progress, task.name, settings.relax_atoms ? settings.relax.max_steps : 0);
+  Calculator calc(ctx.potential);
+  const long total = settings.relax_atoms ? settings.relax.max_steps : 0;
   const auto scans = equation_of_state(calc, structures, settings, [&](long step, int running) {
-    progress.update(step, fmt::format("{} cells relaxing", running));
+    ctx.progress(step, total, fmt::format("{} cells relaxing", running));
   });
-  progress.finish();
+  ctx.progress_finish();
 
   const double gpa = units::ev_per_a3_to_gpa;
-  ojson j;
+  TaskResult result;
+  ojson& j = result.json;
+  auto& equilibrium = result.outputs["equilibrium"];
   j["units"] = {{"volume", "Å^3 per cell"}, {"energy", "eV per cell"}, {"V0", "Å^3 per cell"},
                 {"E0", "eV per cell"}, {"V0_per_atom", "Å^3/atom"}, {"E0_per_atom", "eV/atom"},
                 {"B0", "GPa"}, {"B0_prime", "1"}, {"lattice_constant", "Å"},
@@ -65,8 +68,8 @@ ojson run_eos_task(const Deck& deck, const TaskSpec& task, const TaskContext& ct
       csv << fmt::format("{},{},{}\n", scan.volumes[p], scan.energies[p],
                          scan.fitted ? fmt::format("{}", scan.fit.energy(scan.volumes[p])) : "");
     const std::string csv_name = items[k].label + ".eos.csv";
-    write_file_atomic((fs::path(ctx.dir) / csv_name).string(), csv.str());
-    sj["points_csv"] = ctx.prefix + csv_name;
+    write_file_atomic(ctx.path(csv_name), csv.str());
+    sj["points_csv"] = ctx.relative(csv_name);
     if (settings.relax_atoms) {
       long unconverged = 0;
       for (const auto& r : scan.relax) unconverged += !r.converged;
@@ -94,12 +97,17 @@ ojson run_eos_task(const Deck& deck, const TaskSpec& task, const TaskContext& ct
       fj["rms_residual"] = f.rms_residual;
       fj["cell_scale"] = scan.equilibrium_scale;
       fj["cell"] = json_matrix(st.cell * scan.equilibrium_scale);
-      const StructureEntry& e = *items[k].entry;
+      const TaskInput& e = items[k];
       if (e.lattice_a > 0) {
         fj["lattice_constant"] = e.lattice_a * scan.equilibrium_scale;
         fj["lattice_constant_err"] = e.lattice_a * scan.equilibrium_scale * f.V0_err / (3 * f.V0);
       }
       if (e.lattice_c > 0) fj["lattice_constant_c"] = e.lattice_c * scan.equilibrium_scale;
+      // For consumers: the given structure scaled to V0.
+      TaskInput next{e.label, "", e.group, e.frame, st, e.lattice_a * scan.equilibrium_scale,
+                     e.lattice_c * scan.equilibrium_scale};
+      scale_isotropic(next.structure, scan.equilibrium_scale);
+      equilibrium.push_back(std::move(next));
       sj["fit"] = fj;
       row["V0_per_atom_A3"] = fj["V0_per_atom"];
       row["E0_per_atom_eV"] = fj["E0_per_atom"];
@@ -123,7 +131,29 @@ ojson run_eos_task(const Deck& deck, const TaskSpec& task, const TaskContext& ct
     for (std::size_t k = 0; k < failed.size(); ++k) e += (k ? "; " : "") + failed[k];
     j["error"] = e;
   }
-  return j;
+  return result;
+}
+
+}  // namespace
+
+void register_eos(PropertyRegistry& registry) {
+  using namespace setting;
+  PropertyType t;
+  t.name = "eos";
+  t.summary = "equation of state: energy over an isotropic volume scan (one batch), fitted V0, E0, "
+              "B0, B0' with standard errors, lattice constant";
+  t.settings = {
+      integer("points", 11, "number of volumes in the scan", 5, 1001),
+      number("volume_range", 0.01, "",
+             "the scan covers volumes V (1 - range) ... V (1 + range) of the given cell V", 0, true, 0.5),
+      choice("fit", "birch-murnaghan", {"birch-murnaghan", "vinet"},
+             "equation of state fitted to E(V): third-order Birch-Murnaghan or Vinet"),
+      boolean("relax_atoms", false, "relax internal coordinates at every volume"),
+  };
+  for (auto& r : relax_setting_specs(false)) t.settings.push_back(r);
+  t.outputs = {{"equilibrium", "each structure scaled isotropically to the fitted V0"}};
+  t.run = run;
+  registry.add(std::move(t));
 }
 
 }  // namespace kprop

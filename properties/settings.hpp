@@ -1,0 +1,60 @@
+// One setting of a task type: its key, type, unit, default and allowed
+// range. Properties declare their schema with these (properties/property.hpp);
+// the deck parser validates [[task]] tables against them and expands sweeps;
+// `kprop list` prints them. Free of TOML and Kokkos: properties read the
+// validated settings as JSON.
+#pragma once
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace kprop {
+
+struct SettingSpec {
+  enum class Kind {
+    Number,   // a real number; a list of numbers sweeps
+    Integer,  // an integer; a list sweeps
+    Bool,     // true/false; a list sweeps
+    Choice,   // one of `choices`; a list sweeps
+    Vector,   // a list of `length` numbers (a list of such lists sweeps)
+  };
+  std::string key;
+  Kind kind = Kind::Number;
+  // The default; null when the key has none (required unless `optional`).
+  nlohmann::json fallback;
+  bool optional = false;  // may be absent with no default
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;
+  std::vector<std::string> choices;
+  int length = 0;    // Vector: number of entries
+  std::string unit;  // "K", "fs", "GPa", "" for none
+  std::string help;
+
+  // "a number > 0 (K)", "one of fire, cg", ...: what a value must be.
+  std::string expected() const;
+  // Empty when `v` (a single, unswept value) is valid, else what is wrong.
+  std::string check(const nlohmann::json& v) const;
+};
+
+// Builders for schemas: setting::number("fmax", 1e-3, "eV/Å", "help", 0, true).
+namespace setting {
+SettingSpec number(std::string key, nlohmann::json fallback, std::string unit, std::string help,
+                   double min = -std::numeric_limits<double>::infinity(), bool min_exclusive = false,
+                   double max = std::numeric_limits<double>::infinity());
+SettingSpec integer(std::string key, nlohmann::json fallback, std::string help, double min = 0,
+                    double max = 1e15);
+SettingSpec boolean(std::string key, bool fallback, std::string help);
+SettingSpec choice(std::string key, nlohmann::json fallback, std::vector<std::string> choices,
+                   std::string help);
+SettingSpec optional_vector(std::string key, int length, std::string unit, std::string help);
+// The same setting, allowed to be absent with no default.
+SettingSpec optional(SettingSpec s);
+}  // namespace setting
+
+}  // namespace kprop
