@@ -5,6 +5,7 @@
 #   properties  -> core, properties
 #   drivers     -> anything
 # Fails the build naming every offending include.
+get_filename_component(KPROP_SOURCE_DIR "${KPROP_SOURCE_DIR}" ABSOLUTE)
 set(rules
   "core:core"
   "potentials:core|potentials"

@@ -96,8 +96,9 @@ std::string join_indices(const std::vector<std::size_t>& v) {
 
 void StructureTransforms::apply(std::vector<Structure>& structures,
                                 const std::vector<std::string>& origins) const {
-  for (std::size_t k = 0; k < structures.size(); ++k) {
-    Structure& s = structures[k];
+  std::vector<Structure> done = structures;  // structures stay as they were if a step fails
+  for (std::size_t k = 0; k < done.size(); ++k) {
+    Structure& s = done[k];
     const std::string who = k < origins.size() && !origins[k].empty() ? origins[k] + ": " : "";
     auto step = [&](const std::string& where, const char* key, auto&& f) {
       try {
@@ -124,6 +125,7 @@ void StructureTransforms::apply(std::vector<Structure>& structures,
       });
     }
   }
+  structures = std::move(done);
 }
 
 std::string StructureTransforms::describe() const {

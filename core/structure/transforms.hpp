@@ -51,7 +51,8 @@ struct StructureTransforms {
   bool empty() const {
     return !supercell && !strain && !vacancies && !rattle && !fixed_atoms && !free_directions;
   }
-  // Applies the recipe to every structure; InputError "WHERE: message".
+  // Applies the recipe to every structure; InputError "WHERE: message"
+  // (the structures are then left as they were).
   // `origins[k]` (when given) names structure k in messages.
   void apply(std::vector<Structure>& structures, const std::vector<std::string>& origins = {}) const;
   // "supercell [[2 0 0] ...], strain [...], 1 vacancy (atom 0), rattle 0.05 Å (seed 1)"

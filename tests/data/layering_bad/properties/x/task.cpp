@@ -1,0 +1,2 @@
+// A property that includes a potential: rejected too.
+#include "potentials/eam/eam.hpp"
