@@ -428,26 +428,61 @@ void check_settings(const RelaxSettings& s) {
 
 }  // namespace
 
-std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms, const RelaxSettings& settings,
+namespace {
+
+// Copies the per-atom rows of system `from` of `a` onto system `to` of `b`
+// (the same atoms in the same order).
+void copy_rows(const Kokkos::View<double* [3]>& dst, const Atoms& b, int to,
+               const Kokkos::View<double* [3]>& src, const Atoms& a, int from) {
+  const int n = a.count(from), i0 = a.first(from), j0 = b.first(to);
+  Kokkos::parallel_for(
+      "kprop::relax::copy_rows", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const int i) {
+        for (int d = 0; d < 3; ++d) dst(j0 + i, d) = src(i0 + i, d);
+      });
+}
+
+void copy_images(const Atoms& b, int to, const Atoms& a, int from) {
+  const int n = a.count(from), i0 = a.first(from), j0 = b.first(to);
+  auto dst = b.image;
+  auto src = a.image;
+  Kokkos::parallel_for(
+      "kprop::relax::copy_images", Kokkos::RangePolicy<ExecSpace>(0, n), KOKKOS_LAMBDA(const int i) {
+        for (int d = 0; d < 3; ++d) dst(j0 + i, d) = src(i0 + i, d);
+      });
+}
+
+}  // namespace
+
+std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms_in, const RelaxSettings& settings,
                                const RelaxProgress& progress) {
   check_settings(settings);
-  const int nsys = atoms.nsystems();
+  const int nsys = atoms_in.nsystems();
   const int nc = CellFilter(settings.cell, Mat3::Identity(), settings.target, 1).dofs();
   const bool fire = settings.algorithm == RelaxAlgorithm::Fire;
 
+  // Host state per system of the caller's batch (index s).
   std::vector<SystemRelax> sys(nsys);
   for (int s = 0; s < nsys; ++s) {
     SystemRelax& r = sys[s];
-    r.natoms = atoms.count(s);
+    r.natoms = atoms_in.count(s);
     const double factor =
         settings.cell_factor > 0 ? settings.cell_factor : std::sqrt(std::max(1, r.natoms));
-    r.cell = CellFilter(settings.cell, box_cell(atoms.box(s)), settings.target, factor);
-    r.volume0 = atoms.box(s).volume();
+    r.cell = CellFilter(settings.cell, box_cell(atoms_in.box(s)), settings.target, factor);
+    r.volume0 = atoms_in.box(s).volume();
     r.dt = settings.fire.dt_start;
     r.alpha = settings.fire.alpha_start;
   }
 
-  const int n = atoms.natoms();
+  // The batch being computed: the caller's, or, once most of its atoms
+  // belong to systems that have stopped, a compacted copy of the running
+  // systems (orig[k] is the caller's index of system k). Stopped systems
+  // are never computed again; their final state is in the caller's atoms.
+  Atoms* atoms = &atoms_in;
+  Atoms compacted;
+  std::vector<int> orig(nsys);
+  for (int s = 0; s < nsys; ++s) orig[s] = s;
+
+  const int n = atoms_in.natoms();
   Kokkos::View<double* [3]> vel("relax_velocity", n);  // FIRE v / CG d, reference coordinates
   Kokkos::View<double* [3]> gprev;                      // CG only
   if (!fire) gprev = Kokkos::View<double* [3]>("relax_gradient_prev", n);
@@ -462,25 +497,75 @@ std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms, const RelaxSettin
       for (int b = 0; b < 3; ++b) deformation_h(s).m[a][b] = a == b ? 1.0 : 0.0;
   Kokkos::deep_copy(deformation, deformation_h);
 
+  // Positions, image flags and cells of the compacted systems back into the
+  // caller's batch.
+  auto write_back = [&]() {
+    if (atoms == &atoms_in) return;
+    for (int k = 0; k < atoms->nsystems(); ++k) {
+      copy_rows(atoms_in.x, atoms_in, orig[k], atoms->x, *atoms, k);
+      copy_images(atoms_in, orig[k], *atoms, k);
+      atoms_in.set_box(orig[k], atoms->box(k));
+    }
+    Kokkos::fence();
+  };
+  auto compact = [&]() {
+    write_back();
+    std::vector<int> keep;
+    std::vector<Structure> structures;
+    for (int k = 0; k < atoms->nsystems(); ++k)
+      if (sys[orig[k]].running) {
+        keep.push_back(k);
+        structures.push_back(atoms->to_structure(k));
+      }
+    Atoms next = Atoms::from_structures(structures);
+    const int m = static_cast<int>(keep.size());
+    Kokkos::View<double* [3]> vel2("relax_velocity", next.natoms()), gprev2;
+    if (!fire) gprev2 = Kokkos::View<double* [3]>("relax_gradient_prev", next.natoms());
+    Kokkos::View<Deformation*> deformation2("relax_deformation", m);
+    auto deformation2_h = Kokkos::create_mirror_view(deformation2);
+    std::vector<int> orig2;
+    for (int j = 0; j < m; ++j) {
+      const int k = keep[j];
+      copy_rows(vel2, next, j, vel, *atoms, k);
+      if (!fire) copy_rows(gprev2, next, j, gprev, *atoms, k);
+      copy_images(next, j, *atoms, k);
+      deformation2_h(j) = deformation_h(k);
+      orig2.push_back(orig[k]);
+    }
+    Kokkos::deep_copy(deformation2, deformation2_h);
+    Kokkos::fence();
+    compacted = std::move(next);
+    atoms = &compacted;
+    vel = vel2;
+    gprev = gprev2;
+    deformation = deformation2;
+    deformation_h = deformation2_h;
+    orig = std::move(orig2);
+    moves = Kokkos::View<StepMove*>("relax_moves", m);
+    sums = Kokkos::View<StepSums*>("relax_sums", m);
+    moves_h = Kokkos::create_mirror_view(moves);
+    sums_h = Kokkos::create_mirror_view(sums);
+  };
+
   const bool virial = nc > 0;
   int running = nsys;
   for (long step = 0; running > 0; ++step) {
-    calc.compute(atoms, virial);
-    reduce_sums(atoms, deformation, vel, gprev, sums);
+    calc.compute(*atoms, virial);
+    reduce_sums(*atoms, deformation, vel, gprev, sums);
     Kokkos::deep_copy(sums_h, sums);
 
     std::vector<int> deformed;
     std::vector<Mat3> new_cells;
-    for (int s = 0; s < nsys; ++s) {
-      SystemRelax& r = sys[s];
-      moves_h(s) = StepMove{};
+    for (int k = 0; k < atoms->nsystems(); ++k) {
+      SystemRelax& r = sys[orig[k]];
+      moves_h(k) = StepMove{};
       if (!r.running) continue;
-      StepSums t = sums_h(s);
-      const double e = calc.energy(s);
-      const double volume = atoms.box(s).volume();
+      StepSums t = sums_h(k);
+      const double e = calc.energy(k);
+      const double volume = atoms->box(k).volume();
       Mat3 sigma = Mat3::Zero();
       if (nc > 0) {
-        sigma = -calc.virial(s) / volume;  // potential stress only
+        sigma = calc.configurational_stress(k);  // potential stress only
         r.cell.forces(sigma, volume, r.gc);
         t.gg += cell_dot(r.gc, r.gc, nc);
         t.gv += cell_dot(r.gc, r.vc, nc);
@@ -536,28 +621,36 @@ std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms, const RelaxSettin
         --running;
         continue;
       }
-      moves_h(s) = m;
+      moves_h(k) = m;
       if (nc > 0) {
-        deformed.push_back(s);
+        deformed.push_back(k);
         new_cells.push_back(r.cell.cell());
       }
     }
 
     if (running > 0) {
       Kokkos::deep_copy(moves, moves_h);
-      move_atoms(atoms, deformation, moves, vel, gprev);
+      move_atoms(*atoms, deformation, moves, vel, gprev);
       if (!deformed.empty()) {
-        atoms.deform(deformed, new_cells);
-        for (int s : deformed) {
-          const Mat3 F = sys[s].cell.deformation();
+        atoms->deform(deformed, new_cells);
+        for (int k : deformed) {
+          const Mat3 F = sys[orig[k]].cell.deformation();
           for (int a = 0; a < 3; ++a)
-            for (int b = 0; b < 3; ++b) deformation_h(s).m[a][b] = F(a, b);
+            for (int b = 0; b < 3; ++b) deformation_h(k).m[a][b] = F(a, b);
         }
         Kokkos::deep_copy(deformation, deformation_h);
       }
     }
     if (progress) progress(step, running);
+    // Stop computing stopped systems once they hold most of the atoms.
+    if (running > 0 && running < atoms->nsystems()) {
+      long active_atoms = 0;
+      for (int k = 0; k < atoms->nsystems(); ++k)
+        if (sys[orig[k]].running) active_atoms += atoms->count(k);
+      if (2 * active_atoms <= atoms->natoms()) compact();
+    }
   }
+  write_back();
 
   std::vector<RelaxResult> out;
   out.reserve(nsys);

@@ -88,7 +88,13 @@ using RelaxProgress = std::function<void(long step, int running)>;
 
 // Relaxes every system of the batch in place (positions, and cells when
 // settings.cell is not None); one Calculator::compute per step for the whole
-// batch. InputError for invalid settings.
+// batch. Systems that have stopped are not computed again: once the running
+// systems hold at most half of the batch's atoms, they are copied into a
+// smaller batch (optimizer state included) and the rest of the run computes
+// only that; final positions and cells are copied back. `atoms` then holds
+// the final structures, but its forces are those of the last full-batch
+// step: call calc.compute(atoms) for final forces. InputError for invalid
+// settings.
 std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms, const RelaxSettings& settings,
                                const RelaxProgress& progress = {});
 

@@ -7,6 +7,7 @@
 #include "core/calculator.hpp"
 #include "core/error.hpp"
 #include "core/evaluate.hpp"
+#include "core/minimize/relax.hpp"
 #include "core/structure/lattice.hpp"
 #include "core/structure/transforms.hpp"
 #include "core/voigt.hpp"
@@ -125,6 +126,77 @@ TEST(Evaluate, BatchesUnderAnAtomLimitGiveTheResultsOfOneBatch) {
     const auto alone = evaluate(calc, {list[k]});
     EXPECT_NEAR(alone[0].energy, one[k].energy, 1e-12);
   }
+}
+
+}  // namespace
+}  // namespace kprop
+
+namespace kprop {
+namespace {
+
+// Delegates to a potential and records the size of every batch it computes.
+class CountingPotential : public Potential {
+ public:
+  explicit CountingPotential(std::shared_ptr<Potential> p) : p_(std::move(p)) {}
+  std::string style() const override { return p_->style(); }
+  double cutoff() const override { return p_->cutoff(); }
+  std::vector<std::string> elements() const override { return p_->elements(); }
+  bool supports(NeighborKind kind) const override { return p_->supports(kind); }
+  void compute(const Atoms& atoms, const NeighborList& list, const Kokkos::View<const int*>& element_of_type,
+               const ComputeRequest& request, ComputeOutput& out) override {
+    sizes.push_back(atoms.natoms());
+    p_->compute(atoms, list, element_of_type, request, out);
+  }
+  std::vector<int> sizes;
+
+ private:
+  std::shared_ptr<Potential> p_;
+};
+
+TEST(RelaxBatch, StoppedSystemsAreNotComputedAgain) {
+  // A 108-atom perfect crystal (converged at step 0) and a shaken 4-atom
+  // cell: after step 0 only the 4 atoms are computed.
+  Structure big = repeat(fcc("Ar", 5.26, true), 3, 3, 3);
+  Structure small = fcc("Ar", 5.26, true);
+  rattle(small, 0.1, 7);
+  for (CellFreedom cell : {CellFreedom::None, CellFreedom::Full})
+    for (RelaxAlgorithm alg : {RelaxAlgorithm::Fire, RelaxAlgorithm::ConjugateGradient}) {
+      RelaxSettings set;
+      set.algorithm = alg;
+      set.fmax = 1e-6;
+      set.cell = cell;
+      set.stress_tol = 1e-7;
+      auto counting = std::make_shared<CountingPotential>(argon());
+      Calculator calc(counting);
+      Atoms batch = Atoms::from_structures({big, small});
+      const auto res = relax(calc, batch, set);
+      ASSERT_GE(counting->sizes.size(), 3u);
+      EXPECT_EQ(counting->sizes.front(), 112);
+      if (cell == CellFreedom::None) {
+        for (std::size_t k = 1; k < counting->sizes.size(); ++k) EXPECT_EQ(counting->sizes[k], 4) << k;
+      } else {  // the perfect crystal's cell relaxes too, in fewer steps
+        EXPECT_EQ(counting->sizes.back(), 4);
+        EXPECT_LT(res[0].steps, res[1].steps);
+      }
+      // The same as the small cell alone.
+      Calculator calc1(argon());
+      Atoms alone = Atoms::from_structure(small);
+      const auto res1 = relax(calc1, alone, set);
+      ASSERT_TRUE(res[1].converged && res1[0].converged);
+      EXPECT_EQ(res[1].steps, res1[0].steps);
+      EXPECT_NEAR(res[1].energy, res1[0].energy, 1e-12);
+      const Structure a = batch.to_structure(1), b = alone.to_structure(0);
+      EXPECT_LT((a.cell - b.cell).cwiseAbs().maxCoeff(), 1e-12);
+      for (std::size_t i = 0; i < a.size(); ++i) {  // equal up to a lattice vector (wrapping)
+        Vec3 f = a.cell.transpose().inverse() * (a.positions[i] - b.positions[i]);
+        for (int d = 0; d < 3; ++d) f[d] -= std::round(f[d]);
+        EXPECT_LT((a.cell.transpose() * f).norm(), 1e-10) << i;
+      }
+      // The caller's batch holds the final state: recomputing it gives the results.
+      calc.compute(batch, true);
+      EXPECT_NEAR(calc.energy(1), res[1].energy, 1e-12);
+      if (cell == CellFreedom::None) EXPECT_EQ(batch.to_structure(0).positions, big.positions);
+    }
 }
 
 }  // namespace
