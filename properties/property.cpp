@@ -48,6 +48,22 @@ const PropertyRegistry& PropertyRegistry::builtin() {
   return registry;
 }
 
+std::vector<Structure> structures_of(const std::vector<TaskInput>& inputs) {
+  std::vector<Structure> out;
+  out.reserve(inputs.size());
+  for (const auto& in : inputs) out.push_back(in.structure);
+  return out;
+}
+
+void fail_if_any(nlohmann::ordered_json& result, const std::vector<std::string>& problems,
+                 const std::string& lead) {
+  if (problems.empty()) return;
+  std::string e = lead;
+  for (std::size_t k = 0; k < problems.size(); ++k) e += (k ? "; " : "") + problems[k];
+  result["status"] = "failed";
+  result["error"] = e;
+}
+
 nlohmann::ordered_json json_matrix(const Mat3& m, double scale) {
   nlohmann::ordered_json j = nlohmann::ordered_json::array();
   for (int i = 0; i < 3; ++i) j.push_back({m(i, 0) * scale, m(i, 1) * scale, m(i, 2) * scale});

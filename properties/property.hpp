@@ -105,6 +105,14 @@ class PropertyRegistry {
 // Registers every property listed in properties/properties.def.
 void register_properties(PropertyRegistry& registry);
 
+// The structures of a task's inputs, in order (a batch to evaluate or relax).
+std::vector<Structure> structures_of(const std::vector<TaskInput>& inputs);
+
+// Marks a result failed ("status": "failed", "error": lead + the problems
+// joined by "; ") when `problems` is not empty; the results stay.
+void fail_if_any(nlohmann::ordered_json& result, const std::vector<std::string>& problems,
+                 const std::string& lead = "");
+
 // JSON helpers every property uses.
 nlohmann::ordered_json json_matrix(const Mat3& m, double scale = 1);
 nlohmann::ordered_json json_voigt(const Mat3& m, double scale = 1);  // xx yy zz yz xz xy

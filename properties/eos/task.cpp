@@ -21,8 +21,7 @@ using ojson = nlohmann::ordered_json;
 namespace {
 
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
-  std::vector<Structure> structures;
-  for (const auto& it : items) structures.push_back(it.structure);
+  const std::vector<Structure> structures = structures_of(items);
   EosSettings settings;
   settings.points = s.at("points").get<int>();
   settings.volume_range = s.at("volume_range").get<double>();
@@ -125,12 +124,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   }
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
-  if (!failed.empty()) {
-    j["status"] = "failed";
-    std::string e;
-    for (std::size_t k = 0; k < failed.size(); ++k) e += (k ? "; " : "") + failed[k];
-    j["error"] = e;
-  }
+  fail_if_any(j, failed);
   return result;
 }
 

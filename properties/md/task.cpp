@@ -58,8 +58,7 @@ const std::vector<std::string> kThermoColumns = {
     "a_A", "b_A", "c_A"};
 
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
-  std::vector<Structure> batch;
-  for (const auto& it : items) batch.push_back(it.structure);
+  const std::vector<Structure> batch = structures_of(items);
   const long steps = s.at("steps").get<long>();
   const long equilibration = s.at("equilibration").get<long>();
   const long thermo_every = s.at("thermo_every").get<long>();

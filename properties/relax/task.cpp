@@ -21,8 +21,7 @@ using ojson = nlohmann::ordered_json;
 namespace {
 
 TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, TaskContext& ctx) {
-  std::vector<Structure> batch;
-  for (const auto& it : items) batch.push_back(it.structure);
+  const std::vector<Structure> batch = structures_of(items);
   const RelaxSettings settings = relax_settings_from(task_settings);
 
   Calculator calc(ctx.potential);
@@ -111,12 +110,7 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
   }
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
-  if (!failed.empty()) {
-    j["status"] = "failed";
-    std::string e = "not converged: ";
-    for (std::size_t k = 0; k < failed.size(); ++k) e += (k ? "; " : "") + failed[k];
-    j["error"] = e;
-  }
+  fail_if_any(j, failed, "not converged: ");
   return result;
 }
 

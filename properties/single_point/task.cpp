@@ -14,8 +14,7 @@ using ojson = nlohmann::ordered_json;
 namespace {
 
 TaskResult run(const ojson&, const std::vector<TaskInput>& inputs, TaskContext& ctx) {
-  std::vector<Structure> batch;
-  for (const auto& in : inputs) batch.push_back(in.structure);
+  const std::vector<Structure> batch = structures_of(inputs);
   Calculator calc(ctx.potential);
   const auto results = evaluate(calc, batch);
 

@@ -17,6 +17,7 @@
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
 #include "drivers/task_graph.hpp"
+#include "tests/unit/deck_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace kprop {
@@ -28,32 +29,10 @@ using test::TempDir;
 
 const std::string kDeck = std::string(KPROP_TEST_DATA) + "/decks/chain_lj.toml";
 
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return in.good() ? json::parse(in) : json();
-}
-
-std::string read_text(const std::string& path) {
-  std::stringstream ss;
-  ss << std::ifstream(path).rdbuf();
-  return ss.str();
-}
-
-int run(const Deck& deck, const std::string& outdir, std::string* log_text = nullptr) {
-  std::ostringstream log, err;
-  RunOptions options;
-  options.outdir = outdir;
-  const int rc = run_deck(deck, options, log, err);
-  if (log_text) *log_text = log.str() + err.str();
-  return rc;
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
-  return n;
-}
+using test::count;
+using test::read_json;
+using test::read_text;
+using test::run;
 
 int task_index(const Deck& deck, const std::string& name) {
   for (std::size_t k = 0; k < deck.tasks.size(); ++k)

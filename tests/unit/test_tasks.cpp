@@ -17,6 +17,7 @@
 #include "core/units.hpp"
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
+#include "tests/unit/deck_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace kprop {
@@ -28,33 +29,10 @@ using test::TempDir;
 
 const std::string kDecks = std::string(KPROP_TEST_DATA) + "/decks/";
 
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return json::parse(in);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-int run(const Deck& deck, const std::string& outdir, std::string* log_text = nullptr) {
-  std::ostringstream log, err;
-  RunOptions options;
-  options.outdir = outdir;
-  const int rc = run_deck(deck, options, log, err);
-  if (log_text) *log_text = log.str() + err.str();
-  return rc;
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
-  return n;
-}
+using test::count;
+using test::read_json;
+using test::read_text;
+using test::run;
 
 TEST(DeckTasks, SweepsExpandIntoNamedTasksWithDefaults) {
   const Deck deck = parse_deck(kDecks + "tasks_lj.toml");

@@ -15,6 +15,7 @@
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
 #include "potentials/potential_file.hpp"
+#include "tests/unit/deck_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace kprop {
@@ -32,11 +33,7 @@ bool have_mishin() {
   }
 }
 
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return in.good() ? json::parse(in) : json();
-}
+using test::read_json;
 
 int run_quiet(const std::string& deck, const std::string& out) {
   std::ostringstream log, err;
