@@ -111,6 +111,25 @@ void NeighborList::build(Atoms& atoms) {
   const double R = cutoff_ + opt_.skin;
   const double binsize = 0.5 * R;
 
+  // Positions that are not finite (a run that blew up) would bin nowhere.
+  {
+    auto x = atoms.x;
+    auto sys = atoms.system;
+    int bad = -1;
+    Kokkos::parallel_reduce(
+        "kprop::neighbor_finite_check", Kokkos::RangePolicy<ExecSpace>(0, n),
+        KOKKOS_LAMBDA(const int i, int& b) {
+          const double t = x(i, 0) + x(i, 1) + x(i, 2);
+          if (!(t - t == 0.0)) b = kmax(b, sys(i));
+        },
+        Kokkos::Max<int>(bad));
+    if (bad >= 0)
+      throw std::runtime_error("system " + std::to_string(bad) +
+                               " has atoms at non-finite positions (NaN or Inf): the dynamics or "
+                               "relaxation blew up (time step too large, atoms too close, or "
+                               "lengths not in Å?)");
+  }
+
   wrap_into_cells(atoms);
 
   // Bin grid per system (host: a few numbers per system).
@@ -132,15 +151,29 @@ void NeighborList::build(Atoms& atoms) {
         lo = extent(s, d);
         span = std::max(extent(s, 3 + d) - lo, 1e-12);
       }
-      g.nb[d] = std::max(1, static_cast<int>(std::floor(w * span / binsize)));
+      g.nb[d] = static_cast<int>(std::min(1e6, std::max(1.0, std::floor(w * span / binsize))));
       g.lo[d] = lo;
+    }
+    // Bins no more than a few per atom: a cluster in a huge vacuum box (or a
+    // periodic box much larger than its atoms) gets larger bins, not billions.
+    const double cap = 8.0 * std::max(1, atoms.count(s)) + 27;
+    double total = static_cast<double>(g.nb[0]) * g.nb[1] * g.nb[2];
+    if (total > cap) {
+      const double f = std::cbrt(total / cap);
+      for (int d = 0; d < 3; ++d) g.nb[d] = std::max(1, static_cast<int>(g.nb[d] / f));
+    }
+    for (int d = 0; d < 3; ++d) {
+      const double w = b.width(d);
+      const double span = b.pbc[d] ? 1.0 : std::max(extent(s, 3 + d) - g.lo[d], 1e-12);
       g.scale[d] = g.nb[d] / span;
       // Clamped in floating point: a flat non-periodic extent has span ~ 0.
       double reach = std::ceil(R * g.nb[d] / (w * span));
       if (!b.pbc[d]) reach = std::min(reach, g.nb[d] - 1.0);
       if (reach >= ImageShift::kBias)
-        throw std::runtime_error("neighbor list: cell " + std::to_string(s) +
-                                 " is too thin for the cutoff (more than 511 periodic images)");
+        throw std::runtime_error("neighbor list: the cell of system " + std::to_string(s) +
+                                 " is too thin for the cutoff (width " + std::to_string(w) +
+                                 " Å against a cutoff + skin of " + std::to_string(R) +
+                                 " Å: more than 511 periodic images); use a supercell");
       g.reach[d] = static_cast<int>(reach);
     }
     g.offset = nbins;

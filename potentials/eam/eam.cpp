@@ -18,14 +18,19 @@ struct EamGrid {
   int z2r_index[Eam::kMaxElements * Eam::kMaxElements];
 
   // LAMMPS's lookups (pair_eam.cpp): point m and fraction p into its cubic.
+  // p is clamped before the conversion to int, so that a NaN or huge r or
+  // rho (atoms on top of each other, a run that blew up) stays in the table.
   KOKKOS_INLINE_FUNCTION void locate_r(double r, int& m, double& p) const {
     p = r * rdr + 1.0;
+    if (!(p <= nr)) p = nr;  // NaN or beyond the table: LAMMPS's m = nr-1, p = 1
     m = kmin(static_cast<int>(p), nr - 1);
     p -= m;
     p = kmin(p, 1.0);
   }
   KOKKOS_INLINE_FUNCTION void locate_rho(double rho, int& m, double& p) const {
     p = rho * rdrho + 1.0;
+    if (!(p <= nrho)) p = nrho;    // NaN or beyond the table: m = nrho-1, p = 1 as LAMMPS
+    if (p < -1e9) p = -1e9;        // far below: no int overflow (LAMMPS extrapolates the same)
     m = kmax(1, kmin(static_cast<int>(p), nrho - 1));
     p -= m;
     p = kmin(p, 1.0);

@@ -4,6 +4,8 @@
 // File formats: https://docs.lammps.org/pair_eam.html
 #include "potentials/eam/eam_tables.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -186,6 +188,14 @@ Grid read_grid(LineReader& in) {
   if (g.nrho < 5 || g.nr < 5) in.fail(w[0].line, "Nrho and Nr must be at least 5");
   if (!(g.drho > 0.0) || !(g.dr > 0.0) || !(g.cut > 0.0))
     in.fail(w[0].line, "drho, dr and cutoff must be positive");
+  // The r tables must reach the cutoff: LAMMPS would extrapolate the last
+  // cubic silently. Files in the wild end one step short, (Nr-1) dr =
+  // cutoff - dr (every file in Debian's lammps-data), which is accepted.
+  if (static_cast<double>(g.nr) * g.dr < g.cut * (1 - 1e-12))
+    in.fail(w[0].line, fmt::format("the r tables end at (Nr-1)*dr = {:.6g} Å, short of the cutoff {:.6g} Å "
+                                   "(Nr = {}, dr = {:.6g}): the potential would be extrapolated beyond "
+                                   "its data; the file is truncated or Nr/dr/cutoff are wrong",
+                                   (g.nr - 1) * g.dr, g.cut, g.nr, g.dr));
   return g;
 }
 

@@ -59,6 +59,11 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     ojson sj;
     sj["name"] = items[k].label;
     sj["natoms"] = st.size();
+    sj["recentered"] = scan.recentered;
+    if (scan.recentered > 0)
+      sj["note"] = fmt::format("the minimum lay outside the given scan; the scan was recentred {} time{} "
+                               "on the estimated V0 (volumes below are those of the last scan)",
+                               scan.recentered, scan.recentered == 1 ? "" : "s");
     sj["volumes"] = scan.volumes;
     sj["energies"] = scan.energies;
     std::ostringstream csv;
@@ -115,6 +120,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       row["B0_prime"] = f.B0_prime;
       if (fj.contains("lattice_constant")) row["lattice_constant_A"] = fj["lattice_constant"];
       row["volume_range"] = settings.volume_range;
+      row["recentered"] = scan.recentered;
     } else {
       sj["error"] = scan.error;
       failed.push_back(items[k].label + ": " + scan.error);
