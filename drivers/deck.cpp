@@ -20,6 +20,7 @@
 #include "core/io/extxyz.hpp"
 #include "core/io/structure_io.hpp"
 #include "core/structure/lattice.hpp"
+#include "core/structure/geometry.hpp"
 #include "core/structure/transforms.hpp"
 #include "core/voigt.hpp"
 #include "drivers/task_graph.hpp"
@@ -350,8 +351,9 @@ StructureTransforms parse_transforms(const Options& o, const std::optional<Eigen
     t.vacancies = {{idx, o.locate("vacancy")}};
   }
   const double amplitude = o.get_double("rattle", 0.0);
-  if (!(amplitude >= 0) || !std::isfinite(amplitude))
-    o.fail("rattle", "expected a displacement amplitude >= 0 Å");
+  if (!(amplitude >= 0) || !std::isfinite(amplitude) || amplitude > 1.0)
+    o.fail("rattle", fmt::format("expected a displacement amplitude in [0, 1] Å (the standard deviation of "
+                                 "each coordinate's random displacement), got {}", amplitude));
   if (o.has("seed") && !o.has("rattle")) o.fail("seed", "seed is used only with rattle");
   const long seed = o.get_int("seed", 42);
   if (seed < 0 || seed > 4294967295L) o.fail("seed", "expected an integer in [0, 2^32 - 1]");
@@ -375,6 +377,22 @@ StructureTransforms parse_transforms(const Options& o, const std::optional<Eigen
   return t;
 }
 
+}  // namespace
+
+void check_usable(const Structure& s) {
+  s.check("structure");
+  s.check_cell("structure");
+  for (const auto& r : s.positions)
+    if (!r.allFinite()) throw InputError("structure: a position is not finite (NaN or Inf)");
+  if (const auto p = find_close_pair(s, kMinDistance))
+    throw InputError(fmt::format(
+        "atoms {} and {} (0-based) are {:.4g} Å apart, closer than {} Å: overlapping atoms (a duplicated "
+        "atom, a rattle or strain too large?) or lengths not in Å (a lattice constant in nm?)",
+        p->i, p->j, p->distance, kMinDistance));
+}
+
+namespace {
+
 // Structures built or read now must be usable: atoms, arrays, a cell.
 void check_built(const StructureEntry& entry) {
   for (std::size_t k = 0; k < entry.structures.size(); ++k) {
@@ -383,8 +401,7 @@ void check_built(const StructureEntry& entry) {
                              (entry.origins[k] == "lattice" ? "" : " (" + entry.origins[k] + ")");
     if (s.size() == 0) throw InputError(what + ": no atoms");
     try {
-      s.check("structure");
-      s.check_cell("structure");
+      check_usable(s);
     } catch (const InputError& e) {
       throw InputError(what + ": " + e.what());
     }
@@ -644,6 +661,9 @@ std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
     if (s.fallback.is_null() && !s.optional && !table.get(s.key))
       fail_key("", "required key '" + s.key + "' is missing: " + s.expected() + " (" + s.help + ")");
 
+  std::vector<std::string> given_keys;
+  for (const auto& g : given) given_keys.push_back(g.spec->key);
+
   // The Cartesian product of the sweeps, the first swept key varying slowest.
   std::vector<TaskSpec> out;
   std::vector<std::size_t> index(given.size(), 0);
@@ -665,7 +685,7 @@ std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
       }
     }
     if (spec->validate)
-      if (auto problem = spec->validate(t.settings)) {
+      if (auto problem = spec->validate(t.settings, given_keys)) {
         std::string what = problem->second;
         if (!t.sweep.empty()) what += " (in the sweep combination " + t.sweep.dump() + ")";
         fail_key(table.get(problem->first) ? problem->first : "", what);

@@ -95,6 +95,12 @@ struct Deck {
   int find_structure(const std::string& name) const;
 };
 
+// Closer atoms than this (Å) are taken for overlapping (or lengths not in Å).
+inline constexpr double kMinDistance = 0.5;
+// InputError unless the structure can be computed: consistent arrays, a
+// cell, finite positions, no two atoms closer than kMinDistance.
+void check_usable(const Structure& s);
+
 // Reads, validates and builds a deck. InputError on any problem.
 Deck parse_deck(const std::string& path);
 

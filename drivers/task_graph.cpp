@@ -194,8 +194,7 @@ std::vector<TaskInput> task_inputs(const Deck& deck, const TaskSpec& task, const
             throw InputError(e.where + ": [[structure]] '" + e.name + "' (" + in.origin + "): species '" +
                              sp + "' is not an element of the potential");
         try {
-          in.structure.check("structure");
-          in.structure.check_cell("structure");
+          check_usable(in.structure);
         } catch (const InputError& err) {
           throw InputError(e.where + ": [[structure]] '" + e.name + "' (" + in.origin + "): " + err.what());
         }

@@ -74,9 +74,12 @@ struct PropertyType {
   std::string name;     // the deck's `type`
   std::string summary;  // one line for `kprop list`
   std::vector<SettingSpec> settings;
-  // Checks between keys of one expanded task (all keys filled with their
-  // defaults): {key, message} of the first problem.
-  std::function<std::optional<std::pair<std::string, std::string>>(const nlohmann::json&)> validate;
+  // Checks between keys of one expanded task: `settings` has every key (defaults
+  // filled), `given` lists the keys the deck wrote. {key, message} of the
+  // first problem (a contradiction, or a key that would be ignored).
+  std::function<std::optional<std::pair<std::string, std::string>>(const nlohmann::json& settings,
+                                                                   const std::vector<std::string>& given)>
+      validate;
   // Structures the task hands to others ([[structure]] from_task = ...,
   // output = "<name>"): {name, description}; the first is the default.
   std::vector<std::pair<std::string, std::string>> outputs;
@@ -104,6 +107,10 @@ class PropertyRegistry {
 
 // Registers every property listed in properties/properties.def.
 void register_properties(PropertyRegistry& registry);
+
+// Beyond these a result is physically absurd and its task fails.
+inline constexpr double kMaxEnergyPerAtom = 100.0;  // eV/atom, |E|/N
+inline constexpr double kMaxForce = 1000.0;         // eV/Å on one atom
 
 // The structures of a task's inputs, in order (a batch to evaluate or relax).
 std::vector<Structure> structures_of(const std::vector<TaskInput>& inputs);

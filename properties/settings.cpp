@@ -61,6 +61,11 @@ SettingSpec optional_vector(std::string key, int length, std::string unit, std::
   return s;
 }
 
+SettingSpec with_hint(SettingSpec s, std::string hint) {
+  s.hint = std::move(hint);
+  return s;
+}
+
 SettingSpec optional(SettingSpec s) {
   s.optional = true;
   return s;
@@ -99,7 +104,8 @@ std::string SettingSpec::check(const json& v) const {
   };
   switch (kind) {
     case Kind::Number:
-      if (!v.is_number() || !in_range(v.get<double>())) return "expected " + expected();
+      if (!v.is_number()) return "expected " + expected();
+      if (!in_range(v.get<double>())) return "expected " + expected() + (hint.empty() ? "" : "; " + hint);
       return "";
     case Kind::Integer:
       if (!v.is_number_integer() || !in_range(v.get<double>())) return "expected " + expected();

@@ -35,6 +35,7 @@ struct SettingSpec {
   int length = 0;    // Vector: number of entries
   std::string unit;  // "K", "fs", "GPa", "" for none
   std::string help;
+  std::string hint;  // appended to a range error: what a wrong value probably means ("1 bar = 1e-4 GPa")
 
   // "a number > 0 (K)", "one of fire, cg", ...: what a value must be.
   std::string expected() const;
@@ -55,6 +56,8 @@ SettingSpec choice(std::string key, nlohmann::json fallback, std::vector<std::st
 SettingSpec optional_vector(std::string key, int length, std::string unit, std::string help);
 // The same setting, allowed to be absent with no default.
 SettingSpec optional(SettingSpec s);
+// The same setting with a hint for out-of-range values.
+SettingSpec with_hint(SettingSpec s, std::string hint);
 }  // namespace setting
 
 }  // namespace kprop

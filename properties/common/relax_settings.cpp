@@ -20,7 +20,9 @@ std::vector<SettingSpec> relax_setting_specs(bool with_cell) {
   if (with_cell) {
     v.push_back(choice("cell", "none", {"none", "hydrostatic", "orthorhombic", "full"},
                        "cell degrees of freedom relaxed at the target stress"));
-    v.push_back(number("pressure", 0.0, "GPa", "target hydrostatic pressure for cell relaxation"));
+    v.push_back(with_hint(number("pressure", 0.0, "GPa", "target hydrostatic pressure for cell relaxation",
+                                 -1000, false, 1000),
+                          "pressures are in GPa (1 bar = 1e-4 GPa, 1 kbar = 0.1 GPa)"));
     v.push_back(optional_vector("stress", 6, "GPa",
                                 "target stress [xx, yy, zz, yz, xz, xy], ASE sign (tension positive); "
                                 "instead of pressure"));

@@ -1,5 +1,6 @@
 // The eos task: an isotropic volume scan of every structure (all cells in
 // one batch) and a Birch–Murnaghan or Vinet fit.
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -151,6 +152,15 @@ void register_eos(PropertyRegistry& registry) {
       boolean("relax_atoms", false, "relax internal coordinates at every volume"),
   };
   for (auto& r : relax_setting_specs(false)) t.settings.push_back(r);
+  t.validate = [](const nlohmann::json& s, const std::vector<std::string>& given)
+      -> std::optional<std::pair<std::string, std::string>> {
+    if (s["relax_atoms"].get<bool>()) return std::nullopt;
+    for (const char* k : {"algorithm", "fmax", "max_steps"})
+      if (std::find(given.begin(), given.end(), k) != given.end())
+        return std::make_pair(std::string(k), std::string(k) + " applies only with relax_atoms = true "
+                                                                "(the scan keeps internal coordinates fixed)");
+    return std::nullopt;
+  };
   t.outputs = {{"equilibrium", "each structure scaled isotropically to the fitted V0"}};
   t.run = run;
   registry.add(std::move(t));

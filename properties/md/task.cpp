@@ -1,4 +1,5 @@
 // The md task: every structure of the task as one system of a batch run.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,8 @@
 #include "core/io/extxyz.hpp"
 #include "core/units.hpp"
 #include "core/error.hpp"
+#include "core/evaluate.hpp"
+#include "core/structure/transforms.hpp"
 #include "properties/common/relax_settings.hpp"
 #include "properties/property.hpp"
 
@@ -57,10 +60,34 @@ const std::vector<std::string> kThermoColumns = {
     "pressure_GPa", "sxx_GPa", "syy_GPa", "szz_GPa", "syz_GPa", "sxz_GPa", "sxy_GPa", "volume_A3",
     "a_A", "b_A", "c_A"};
 
+// B = V d^2E/dV^2 at the given volume (GPa), from energies at V (1 -+ 1 %)
+// with fixed fractional coordinates: the static estimate the barostat's time
+// constant is scaled with. 0 when the curvature is not positive (a liquid
+// snapshot, a structure far from equilibrium).
+double static_bulk_modulus(Calculator& calc, const Structure& s) {
+  const double h = 0.01;
+  std::vector<Structure> three;
+  for (double f : {1 - h, 1.0, 1 + h}) {
+    Structure c = s;
+    scale_isotropic(c, std::cbrt(f));
+    three.push_back(std::move(c));
+  }
+  EvaluateOptions o;
+  o.forces = false;
+  o.stress = false;
+  const auto e = evaluate(calc, three, o);
+  const double V = s.volume(), dV = h * V;
+  const double b = V * (e[0].energy - 2 * e[1].energy + e[2].energy) / (dV * dV) * units::ev_per_a3_to_gpa;
+  return std::isfinite(b) && b > 0 ? b : 0;
+}
+
+constexpr int kBlocks = 10;  // contiguous blocks of the block averages
+
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
   const std::vector<Structure> batch = structures_of(items);
   const long steps = s.at("steps").get<long>();
-  const long equilibration = s.at("equilibration").get<long>();
+  // Default: the first fifth of the run equilibrates.
+  const long equilibration = s.at("equilibration").is_null() ? steps / 5 : s.at("equilibration").get<long>();
   const long thermo_every = s.at("thermo_every").get<long>();
   const long traj_every = s.at("trajectory_every").get<long>();
   const auto seed = s.at("seed").get<std::uint64_t>();
@@ -68,8 +95,28 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   MdSettings md;
   md.timestep = s.at("timestep").get<double>() * 1e-3;  // fs -> ps
   md.seed = seed;
-  md.systems = {system_settings(s)};
   Calculator calc(ctx.potential);
+  // The barostat's bulk modulus: given, or estimated per structure.
+  std::vector<double> bulk(batch.size(), 0.0);
+  std::vector<std::string> bulk_source(batch.size());
+  md.systems.clear();
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    MdSystemSettings m = system_settings(s);
+    if (s.at("ensemble") == "npt") {
+      if (!s.at("bulk_modulus").is_null()) {
+        bulk[k] = s.at("bulk_modulus").get<double>();
+        bulk_source[k] = "given";
+      } else if (const double b = static_bulk_modulus(calc, batch[k]); b > 0) {
+        bulk[k] = std::min(std::max(b, 1.0), 1000.0);
+        bulk_source[k] = "static curvature of E(V) at the starting volume";
+      } else {
+        bulk[k] = 100.0;
+        bulk_source[k] = "default 100 GPa (the static E(V) curvature was not positive)";
+      }
+      m.bulk_modulus = bulk[k];
+    }
+    md.systems.push_back(m);
+  }
   Atoms atoms = Atoms::from_structures(batch);
   MolecularDynamics dyn(calc, atoms, md);
   const double t_init = !s.at("initial_temperature").is_null() ? s.at("initial_temperature").get<double>()
@@ -98,9 +145,18 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   // Samples after equilibration, for the averages.
   std::vector<std::vector<std::vector<double>>> samples(nsys);
   std::vector<Mat3> cell_sum(nsys, Mat3::Zero());  // sum of the cell matrices sampled
+  // A run whose temperature runs away (or turns NaN) stops with a message.
+  const double t_ref = std::max({t_init, s.at("temperature").is_null() ? 0.0 : s.at("temperature").get<double>(), 1.0});
   auto record = [&](long step) {
     for (int k = 0; k < nsys; ++k) {
-      const auto row = thermo_row(dyn.thermo(k));
+      const Thermo th = dyn.thermo(k);
+      if (!(th.temperature < 20 * t_ref + 1e4) || !std::isfinite(th.potential))
+        throw std::runtime_error(fmt::format(
+            "{}: the temperature reached {:.4g} K at step {} (started at {} K): the run blew up. The "
+            "time step ({} fs) is probably too large (metals: 1-2 fs; light atoms less), or atoms start "
+            "too close (lengths in Å?)",
+            items[k].label, th.temperature, step, t_init, s.at("timestep").get<double>()));
+      const auto row = thermo_row(th);
       std::string line;
       for (std::size_t c = 0; c < row.size(); ++c)
         line += (c ? "," : "") + (c == 0 ? fmt::format("{}", static_cast<long>(row[0])) : fmt::format("{}", row[c]));
@@ -152,10 +208,13 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   j["neighbor_builds"] = calc.neighbors().builds();
   j["steps_per_second"] = steps / std::max(seconds, 1e-12);
   j["atom_steps_per_second"] = static_cast<double>(natoms) * steps / std::max(seconds, 1e-12);
+  j["equilibration"] = equilibration;
   j["averages_method"] = fmt::format(
-      "thermo samples every {} steps after {} equilibration steps; mean and standard error from 10 "
-      "contiguous block averages",
-      thermo_every, equilibration);
+      "thermo samples every {} steps after {} equilibration steps{}; mean and standard error from {} "
+      "contiguous block averages (independent only if a block is longer than the correlation time: "
+      "see blocks and samples_per_block)",
+      thermo_every, equilibration, s.at("equilibration").is_null() ? " (default: steps/5)" : "", kBlocks);
+  ojson warnings = ojson::array();
   ojson list = ojson::array(), summary = ojson::array();
   for (int k = 0; k < nsys; ++k) {
     ojson sj, avg, row;
@@ -169,7 +228,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     for (std::size_t c = 2; c < kThermoColumns.size(); ++c) {
       std::vector<double> series;
       for (const auto& r : samples[k]) series.push_back(r[c]);
-      const MeanError m = block_average(series, 10);
+      const MeanError m = block_average(series, kBlocks);
       avg[kThermoColumns[c]] = {{"mean", m.mean}, {"error", m.error}};
       if (c == 2 || c == 3 || c == 7 || c == 14) {
         row[kThermoColumns[c]] = m.mean;
@@ -181,12 +240,31 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       // a(t) = a_given (V(t)/V_given)^(1/3)
       std::vector<double> a;
       for (const auto& r : samples[k]) a.push_back(e.lattice_a * std::cbrt(r[14] / batch[k].volume()));
-      const MeanError m = block_average(a, 10);
+      const MeanError m = block_average(a, kBlocks);
       avg["lattice_constant_A"] = {{"mean", m.mean}, {"error", m.error}};
       row["lattice_constant_A"] = m.mean;
       row["lattice_constant_err_A"] = m.error;
     }
     sj["nsamples"] = samples[k].size();
+    sj["blocks"] = kBlocks;
+    sj["samples_per_block"] = samples[k].size() / kBlocks;
+    if (samples[k].size() < 2 * kBlocks)
+      warnings.push_back(fmt::format("{}: only {} samples after equilibration: the error bars rest on "
+                                     "blocks of {} samples or fewer; run longer or sample more often",
+                                     items[k].label, samples[k].size(), samples[k].size() / kBlocks));
+    if (s.at("ensemble") == "npt") {
+      sj["barostat_bulk_modulus"] = {{"value", bulk[k]}, {"unit", "GPa"}, {"source", bulk_source[k]}};
+      // Mean pressure against the target: misses by more than 3 error bars
+      // (and 0.05 GPa) mean the run is not equilibrated or the barostat is off.
+      const TargetStress target = target_stress_from(nlohmann::json(s));
+      const double p_target = -target.stress.trace() / 3 * units::ev_per_a3_to_gpa;
+      const double p = avg["pressure_GPa"]["mean"].get<double>(), dp = avg["pressure_GPa"]["error"].get<double>();
+      if (std::abs(p - p_target) > std::max(3 * dp, 0.05))
+        warnings.push_back(fmt::format("{}: the mean pressure {:.4g} +- {:.2g} GPa misses the target {:.4g} GPa "
+                                       "by more than 3 error bars: equilibrate longer (equilibration), run "
+                                       "longer, or set bulk_modulus (now {:.4g} GPa, {})",
+                                       items[k].label, p, dp, p_target, bulk[k], bulk_source[k]));
+    }
     sj["averages"] = avg;
     const Thermo last = dyn.thermo(k);
     sj["final"] = {{"temperature", last.temperature}, {"potential", last.potential},
@@ -215,6 +293,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   }
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
+  if (!warnings.empty()) j["warnings"] = std::move(warnings);
   return result;
 }
 
@@ -236,29 +315,48 @@ void register_md(PropertyRegistry& registry) {
                       "Maxwell-Boltzmann temperature of the initial velocities (default: "
                       "temperature; 0 keeps the structure's velocities)",
                       0)),
-      number("timestep", 1.0, "fs", "integration time step", 0, true, 100),
+      with_hint(number("timestep", 1.0, "fs", "integration time step", 0, true, 20),
+                "the time step is in fs (metals: 1-2 fs; 20 fs is far beyond what any atomistic run keeps stable)"),
       integer("steps", nullptr, "number of steps", 1),
-      integer("equilibration", 0, "leading steps left out of the averages"),
+      optional(integer("equilibration", nullptr, "leading steps left out of the averages (default: steps/5)")),
       number("thermostat_time", 0.1, "ps", "thermostat relaxation (damping) time", 0, true),
       choice("barostat", "hydrostatic", {"hydrostatic", "orthorhombic", "full"},
              "NPT cell degrees of freedom"),
-      number("pressure", 0.0, "GPa", "NPT target pressure"),
+      with_hint(number("pressure", 0.0, "GPa", "NPT target pressure", -1000, false, 1000),
+                "pressures are in GPa (1 bar = 1e-4 GPa, 1 kbar = 0.1 GPa)"),
       optional_vector("stress", 6, "GPa",
                       "NPT target stress [xx, yy, zz, yz, xz, xy], ASE sign; instead of pressure"),
       number("barostat_time", 1.0, "ps", "barostat relaxation time", 0, true),
+      optional(number("bulk_modulus", nullptr, "GPa",
+                      "NPT: bulk modulus the barostat is scaled with (default: estimated from the "
+                      "static E(V) curvature of each structure)",
+                      0, true, 1e4)),
       integer("thermo_every", 100, "steps between thermo lines (CSV)", 1),
       integer("trajectory_every", 0, "steps between trajectory frames (extxyz); 0: none"),
       integer("seed", 1, "random seed of the initial velocities and stochastic thermostats", 0,
               4294967295.0),
   };
-  t.validate = [](const nlohmann::json& s) -> std::optional<std::pair<std::string, std::string>> {
+  t.validate = [](const nlohmann::json& s, const std::vector<std::string>& given)
+      -> std::optional<std::pair<std::string, std::string>> {
     auto problem = [](const char* k, std::string m) { return std::make_pair(std::string(k), std::move(m)); };
+    auto has = [&](const char* k) { return std::find(given.begin(), given.end(), k) != given.end(); };
+    const std::string ensemble = s["ensemble"];
+    if (ensemble == "nve")
+      for (const char* k : {"thermostat", "thermostat_time"})
+        if (has(k))
+          return problem(k, std::string(k) + " has no effect with ensemble = \"nve\" (no thermostat); "
+                                             "use ensemble = \"nvt\" or remove it");
+    if (ensemble != "npt")
+      for (const char* k : {"barostat", "pressure", "stress", "barostat_time", "bulk_modulus"})
+        if (has(k))
+          return problem(k, std::string(k) + " has no effect with ensemble = \"" + ensemble +
+                                "\" (no barostat); use ensemble = \"npt\" or remove it");
     if (s["temperature"].is_null() && s["initial_temperature"].is_null())
       return problem("temperature", "required key 'temperature' (K) is missing");
     if (s["ensemble"] != "nve" && s["temperature"].is_null())
       return problem("temperature",
                      "an " + s["ensemble"].get<std::string>() + " run needs a thermostat temperature (K)");
-    if (s["equilibration"].get<long>() >= s["steps"].get<long>())
+    if (!s["equilibration"].is_null() && s["equilibration"].get<long>() >= s["steps"].get<long>())
       return problem("equilibration",
                      "must be less than steps (" + std::to_string(s["steps"].get<long>()) + ")");
     return check_stress_target(s, "barostat", {"hydrostatic"});

@@ -121,7 +121,9 @@ void register_relax(PropertyRegistry& registry) {
   t.name = "relax";
   t.summary = "relax atoms (FIRE or CG) and optionally the cell at a target stress; all structures in one batch";
   t.settings = relax_setting_specs(true);
-  t.validate = [](const nlohmann::json& s) { return check_stress_target(s, "cell", {"none"}); };
+  t.validate = [](const nlohmann::json& s, const std::vector<std::string>&) {
+    return check_stress_target(s, "cell", {"none"});
+  };
   t.outputs = {{"relaxed", "the relaxed structures"}};
   t.run = run;
   registry.add(std::move(t));

@@ -1,5 +1,8 @@
 // The single-point task: every structure evaluated in one batch.
+#include <cmath>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "core/evaluate.hpp"
 #include "core/io/atomic_file.hpp"
@@ -61,6 +64,19 @@ TaskResult run(const ojson&, const std::vector<TaskInput>& inputs, TaskContext& 
   }
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
+  // Physically absurd results fail the task (their numbers stay).
+  std::vector<std::string> absurd;
+  for (std::size_t b = 0; b < inputs.size(); ++b) {
+    const double e = results[b].energy / static_cast<double>(batch[b].size());
+    if (!std::isfinite(e) || std::abs(e) > kMaxEnergyPerAtom)
+      absurd.push_back(fmt::format("{}: energy {:.4g} eV/atom (beyond +-{} eV/atom: atoms far too close, "
+                                   "lengths not in Å, or a potential outside its range)",
+                                   inputs[b].label, e, kMaxEnergyPerAtom));
+    else if (!(results[b].max_force() < kMaxForce))
+      absurd.push_back(fmt::format("{}: a force of {:.4g} eV/Å (beyond {} eV/Å: atoms far too close?)",
+                                   inputs[b].label, results[b].max_force(), kMaxForce));
+  }
+  fail_if_any(j, absurd, "physically absurd result: ");
   return out;
 }
 

@@ -121,7 +121,8 @@ def task_folder(outdir, task):
     """
     paths = _file_paths(task)
     if paths:
-        return os.path.join(outdir, os.path.dirname(paths[0]))
+        folder = os.path.dirname(paths[0])
+        return os.path.join(outdir, folder) if folder else outdir
     sub = os.path.join(outdir, task["task"]["name"])
     return sub if os.path.isdir(sub) else outdir
 

@@ -33,6 +33,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from kprop._files import (  # noqa: E402
@@ -104,9 +105,12 @@ def _labels(entries):
 def _category_axis(ax, labels):
     """x positions for LABELS; names as tick labels unless there are more than MANY."""
     x = np.arange(len(labels))
+    pad = max(0.0, (3 - len(labels)) / 2)  # one or two structures: narrower bars
+    ax.set_xlim(-0.5 - pad, len(labels) - 0.5 + pad)
     if len(labels) <= MANY:
         ax.set_xticks(x)
-        long = len(labels) > 4 or max((len(s) for s in labels), default=0) > 10
+        widest = max((len(line) for s in labels for line in s.split("\n")), default=0)
+        long = len(labels) > 4 or widest > 12
         ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center")
     else:
         ax.set_xlabel("structure index (order of the task JSON)")
@@ -117,8 +121,22 @@ def _safe(name):
     return str(name).replace(os.sep, "_")
 
 
-def _task_title(task):
-    return f"{task['task']['name']} ({task['task']['type']})"
+def _one_line(e):
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__
+
+
+def _each_structure(outdir, task, path, report, func):
+    """FUNC(outdir, task, entry) for every structure entry; problems go to REPORT, the rest go on."""
+    written = []
+    for entry in structures_of(task, path):
+        try:
+            written.append(func(outdir, task, entry))
+        except ResultError as e:
+            report(str(e))
+        except Exception as e:  # noqa: BLE001  unexpected content or an unwritable folder: one line, go on
+            report(f"{path}: cannot draw structure {entry.get('name', '?')}: {type(e).__name__}: {_one_line(e)}")
+    return written
 
 
 # ---------------------------------------------------------------------- eos
@@ -185,7 +203,8 @@ def _figure_eos_structure(outdir, task, entry):
         msg = entry.get("error") or "no fit"
         ax.plot([], [], " ", label=f"no fit: {msg}"[:60])
     ax.set_xlabel(f"volume (Å³/{per})")
-    ax.set_ylabel(f"E − E0 (meV/{per})")
+    has_E0 = bool(fit) and isinstance(fit.get("E0"), (int, float))
+    ax.set_ylabel(f"E − E0 (meV/{per})" if has_E0 else f"E − lowest E (meV/{per})")
     _plain_axis(ax, "x")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
@@ -196,13 +215,7 @@ def _figure_eos_structure(outdir, task, entry):
 
 def figure_eos(outdir, task, path, report):
     """One ``<structure>.eos.png`` per structure of an eos task (beside its points CSV)."""
-    written = []
-    for entry in structures_of(task, path):
-        try:
-            written.append(_figure_eos_structure(outdir, task, entry))
-        except ResultError as e:
-            report(str(e))
-    return written
+    return _each_structure(outdir, task, path, report, _figure_eos_structure)
 
 
 # ----------------------------------------------------------------------- md
@@ -272,13 +285,7 @@ def _figure_md_structure(outdir, task, entry):
 
 def figure_md(outdir, task, path, report):
     """One ``<structure>.md.png`` per structure of an md task (beside its thermo CSV)."""
-    written = []
-    for entry in structures_of(task, path):
-        try:
-            written.append(_figure_md_structure(outdir, task, entry))
-        except ResultError as e:
-            report(str(e))
-    return written
+    return _each_structure(outdir, task, path, report, _figure_md_structure)
 
 
 # -------------------------------------------------------------------- relax
@@ -307,7 +314,7 @@ def figure_relax(outdir, task, path, report):
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
     x = np.arange(len(entries))
     if len(entries) <= MANY:
-        ax1.bar(x, dE, color=colors)
+        ax1.bar(x, dE, color=colors, width=0.6)
     else:
         ax1.scatter(x, dE, c=colors, s=10)
     ax1.axhline(0, color="k", lw=0.8)
@@ -318,7 +325,7 @@ def figure_relax(outdir, task, path, report):
     floor = min([f for f in fmax if f > 0] + ([threshold] if isinstance(threshold, (int, float)) else []) + [1.0]) / 10
     shown = np.maximum(fmax, floor)
     if len(entries) <= MANY:
-        ax2.bar(x, shown, color=colors)
+        ax2.bar(x, shown, color=colors, width=0.6)
     else:
         ax2.scatter(x, shown, c=colors, s=10)
     ax2.set_yscale("log")
@@ -326,10 +333,14 @@ def figure_relax(outdir, task, path, report):
         ax2.axhline(threshold, color="k", ls="--", lw=1, label=f"threshold fmax = {threshold:g} eV/Å")
     ax2.set_ylabel("final fmax (eV/Å)")
     ax2.grid(axis="y", alpha=0.3)
+    handles = ax2.get_legend_handles_labels()[0]
+    if conv.any():
+        handles.append(Patch(color="C0", label=f"converged ({int(conv.sum())})"))
     if not conv.all():
-        ax2.bar([], [], color="C3", label=f"not converged ({int((~conv).sum())})")
-    if ax2.get_legend_handles_labels()[0]:
-        ax2.legend(fontsize=8)
+        handles.append(Patch(color="C3", label=f"not converged ({int((~conv).sum())})"))
+    lo, hi = ax2.get_ylim()
+    ax2.set_ylim(lo, hi * 30)  # room for the legend above the bars
+    ax2.legend(handles=handles, fontsize=8, loc="upper right", ncol=len(handles))
     _category_axis(ax2, labels)
     cell = s.get("cell", "none")
     what = "atoms" if cell in (None, "none") else f"atoms and cell ({cell})"
@@ -362,13 +373,13 @@ def figure_single_point(outdir, task, path, report):
     _plain_axis(ax1)
     ax1.grid(alpha=0.3)
     if len(entries) <= MANY:
-        ax2.bar(x, fmax, color="C1")
+        ax2.bar(x, fmax, color="C1", width=0.6)
     else:
         ax2.plot(x, fmax, "o", color="C1", ms=3)
     ax2.set_ylabel("max force (eV/Å)")
     ax2.grid(axis="y", alpha=0.3)
     _category_axis(ax2, labels)
-    ax1.set_title(f"{task['task']['name']}: single-point energies and forces of "
+    ax1.set_title(f"{task['task']['name']}: energies and forces of "
                   f"{len(entries)} structure{'s' if len(entries) != 1 else ''}", fontsize=11)
     return [_save(fig, os.path.join(task_folder(outdir, task), "single_point.png"))]
 
@@ -404,7 +415,7 @@ def draw_task(outdir, task, path=None, report=None):
     except ResultError as e:
         report(str(e))
     except Exception as e:  # noqa: BLE001  a file with unexpected content: one line, go on
-        report(f"{path}: cannot draw task {task['task']['name']}: {type(e).__name__}: {e}")
+        report(f"{path}: cannot draw task {task['task']['name']}: {type(e).__name__}: {_one_line(e)}")
     return []
 
 
