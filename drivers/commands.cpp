@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/structure/lattice.hpp"
+#include "drivers/figures.hpp"
 #include "drivers/parallel.hpp"
 #include "drivers/progress.hpp"
 #include "drivers/result_store.hpp"
@@ -232,6 +233,7 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
   // One task on this rank. A result with status "ok" and the same hash
   // (settings, potential and its files, the structures it consumed) is kept.
   long failed = 0;
+  std::vector<std::string> ran;  // tasks this rank ran, for the figures
   auto run_one = [&](int k) -> bool {
     const TaskSpec& task = deck.tasks[static_cast<std::size_t>(k)];
     const std::string prefix = subfolders ? task.name + "/" : "";
@@ -289,6 +291,7 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
       err << fmt::format("{}kprop: task {} failed: {}\n", who, task.name, j.value("error", std::string("?")));
     }
     write_file_atomic(json_path, format_json(j));
+    ran.push_back(task.name);
     if (!options.quiet)
       log << fmt::format("{}  task {} ({}): {}, {:.3g} s -> {}\n", who, task.name, task.type,
                          ok ? "done" : "FAILED", seconds, json_path)
@@ -349,6 +352,14 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
     if (!options.quiet)
       log << fmt::format("{} of {} tasks ok; summary in {}\n", tasks.size() - not_ok, tasks.size(),
                          (fs::path(options.outdir) / "summary.csv").string());
+  }
+  // Figures of the tasks this rank ran (one Python process per rank).
+  if (options.figures && !ran.empty()) {
+    std::ostringstream figure_log;
+    if (draw_figures(options.outdir, ran, figure_log, err) > 0)
+      err << fmt::format("{}kprop: some figures were not drawn:\n{}", who, figure_log.str());
+    else if (!options.quiet)
+      log << figure_log.str() << std::flush;
   }
   // Failed and skipped tasks both make the run unsuccessful, on every rank.
   return parallel::sum(failed + not_ok) ? 1 : 0;

@@ -16,6 +16,7 @@ struct RunOptions {
   std::string outdir;
   bool quiet = false;  // no progress lines
   bool rerun = false;  // run every task even when its result is up to date
+  bool figures = false;  // draw the figures of the tasks run (drivers/figures.hpp); kprop run: on
 };
 
 // Runs every task of the deck, writing results into options.outdir:

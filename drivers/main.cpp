@@ -3,6 +3,7 @@
 //   kprop run DECK [-o OUTDIR]   run every task of the deck
 //   kprop check DECK             parse and validate; print structures and tasks
 //   kprop list                   potential styles, task types, lattices
+//   kprop plot OUTDIR            draw the figures of a result folder
 //
 // Exit status: 0 success, 1 a task failed, 2 bad input (deck, files, command
 // line), with a one-line message on stderr. Kokkos options (--kokkos-threads=N,
@@ -20,6 +21,7 @@
 #include "core/error.hpp"
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
+#include "drivers/figures.hpp"
 #include "drivers/parallel.hpp"
 
 #if defined(KOKKOS_ENABLE_CUDA)
@@ -40,12 +42,18 @@ int cli(int argc, char** argv) {
              "may be given anywhere on the command line.");
 
   std::string deck_path, outdir;
-  bool quiet = false, rerun = false;
+  bool quiet = false, rerun = false, no_figures = false;
   auto* run = app.add_subcommand("run", "Run every task of a deck");
   run->add_option("deck", deck_path, "The deck (TOML)")->required();
   run->add_option("-o,--output", outdir, "Output folder (default: DECKNAME_results)");
   run->add_flag("-q,--quiet", quiet, "No progress lines");
   run->add_flag("--rerun", rerun, "Run every task, also those whose results are up to date");
+  run->add_flag("--no-figures", no_figures, "Do not draw the figures (PNG) of the tasks run");
+  auto* plot = app.add_subcommand("plot", "Draw the figures (PNG) of a result folder");
+  std::string plot_dir;
+  std::vector<std::string> plot_tasks;
+  plot->add_option("outdir", plot_dir, "A folder written by kprop run")->required();
+  plot->add_option("--task", plot_tasks, "Only these tasks");
   auto* check = app.add_subcommand("check", "Parse and validate a deck; print its structures and tasks");
   check->add_option("deck", deck_path, "The deck (TOML)")->required();
   auto* list = app.add_subcommand("list", "List potential styles, task types and lattices");
@@ -66,6 +74,14 @@ int cli(int argc, char** argv) {
       kprop::list_available(std::cout);
       return 0;
     }
+    if (*plot) {
+      if (!std::filesystem::is_directory(plot_dir)) {
+        std::cerr << "kprop: error: " << plot_dir << ": not a folder (give the -o folder of kprop run)\n";
+        return 2;
+      }
+      const int rc = kprop::draw_figures(plot_dir, plot_tasks, std::cout, std::cerr);
+      return rc == 0 ? 0 : 1;
+    }
     const kprop::Deck deck = kprop::parse_deck(deck_path);
     if (*check) {
       if (kprop::parallel::rank() == 0) kprop::describe_deck(deck, std::cout);
@@ -77,6 +93,7 @@ int cli(int argc, char** argv) {
       options.outdir = std::filesystem::path(deck_path).stem().string() + "_results";
     options.quiet = quiet;
     options.rerun = rerun;
+    options.figures = !no_figures;
     return kprop::run_deck(deck, options, std::cout, std::cerr);
   } catch (const kprop::InputError& e) {
     // Every rank reads the same deck: one message is enough.
