@@ -1,6 +1,13 @@
 #include "drivers/commands.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -76,6 +83,11 @@ std::string task_json_path(const RunOptions& options, const TaskSpec& task) {
   return (fs::path(options.outdir) / (task.name + ".json")).string();
 }
 
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  return in ? std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) : std::string();
+}
+
 ojson read_json_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return ojson();
@@ -122,6 +134,72 @@ std::string summary_csv(const ojson& tasks) {
     }
   }
   return out;
+}
+
+// --- crashes --------------------------------------------------------------
+// While a task runs, OUTDIR/.<task>.running holds its hash. A task that
+// takes the process down with a fatal signal gets "signal N" appended by
+// the handler below (write(2) on an open descriptor: async-signal-safe), so
+// the next run knows it crashed (and does not crash again on it) rather than
+// was interrupted (killed, power cut: run again).
+volatile int g_marker_fd = -1;
+
+void on_fatal_signal(int sig) {
+  if (g_marker_fd >= 0) {
+    char buf[32] = "signal ";
+    int n = 7, v = sig;
+    char digits[8];
+    int k = 0;
+    do {
+      digits[k++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v > 0 && k < 8);
+    while (k > 0) buf[n++] = digits[--k];
+    buf[n++] = '\n';
+    ssize_t w = ::write(g_marker_fd, buf, static_cast<size_t>(n));
+    (void)w;
+  }
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void install_crash_handlers() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, on_fatal_signal);
+}
+
+std::string marker_path(const RunOptions& options, const TaskSpec& task) {
+  return (fs::path(options.outdir) / ("." + task.name + ".running")).string();
+}
+
+const char* signal_name(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV, invalid memory access";
+    case SIGBUS: return "SIGBUS, bus error";
+    case SIGFPE: return "SIGFPE, arithmetic exception";
+    case SIGILL: return "SIGILL, illegal instruction";
+    case SIGABRT: return "SIGABRT, abort";
+  }
+  return "fatal signal";
+}
+
+// Files a killed run may have left: temporary files of atomic writes whose
+// process is gone ("<dir>/.<name>.tmp.<pid>").
+void remove_stale_temporaries(const std::string& outdir) {
+  std::error_code ec;
+  if (!fs::is_directory(outdir, ec)) return;
+  for (auto it = fs::recursive_directory_iterator(outdir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto pos = name.rfind(".tmp.");
+    if (name.empty() || name[0] != '.' || pos == std::string::npos) continue;
+    const std::string pid = name.substr(pos + 5);
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long p = std::stol(pid);
+    if (p > 0 && ::kill(static_cast<pid_t>(p), 0) != 0 && errno == ESRCH) fs::remove(it->path(), ec);
+  }
 }
 
 }  // namespace
@@ -229,6 +307,9 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
         << std::flush;
   std::error_code ec;
   fs::create_directories(options.outdir.empty() ? "." : options.outdir, ec);
+  if (rank == 0) remove_stale_temporaries(options.outdir.empty() ? "." : options.outdir);
+  parallel::barrier();
+  install_crash_handlers();
 
   // One task on this rank. A result with status "ok" and the same hash
   // (settings, potential and its files, the structures it consumed) is kept.
@@ -258,6 +339,18 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
         return true;
       }
       j["task_hash"] = hash;
+      // Did this task crash the last run? Then it fails now without running.
+      const std::string marker = read_text_file(marker_path(options, task));
+      if (!options.rerun && marker.rfind(hash + "\n", 0) == 0 && marker.find("signal ") != std::string::npos) {
+        const int sig = std::atoi(marker.c_str() + marker.find("signal ") + 7);
+        j["status"] = "failed";
+        j["error"] = fmt::format(
+            "a previous run crashed in this task ({} {}), so it was not run again; the deck and its "
+            "structures are unchanged since. Fix the cause (a bad structure or potential file?) and "
+            "run again, or force it with --rerun",
+            sig, signal_name(sig));
+        j["crashed"] = true;
+      }
     } catch (const std::exception& e) {
       j["status"] = "failed";
       j["error"] = e.what();
@@ -272,15 +365,30 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
     }
     j["started"] = utc_now();
     if (j["status"] == "ok") {
+      const std::string marker = marker_path(options, task);
       try {
         fs::create_directories(dir);
+        g_marker_fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (g_marker_fd >= 0) {
+          const std::string head = j["task_hash"].get<std::string>() + "\n";
+          ssize_t w = ::write(g_marker_fd, head.data(), head.size());
+          (void)w;
+        }
         TaskResult r = run_task(deck, task, inputs, dir, prefix, options.quiet ? nullptr : &err);
         for (auto it = r.json.begin(); it != r.json.end(); ++it) j[it.key()] = it.value();
         if (!r.outputs.empty()) j["outputs"] = write_outputs(r, dir, prefix);
+      } catch (const std::bad_alloc&) {
+        j["status"] = "failed";
+        j["error"] = fmt::format("out of memory while running the task ({} structures): split it into "
+                                 "smaller tasks or run on a node with more memory",
+                                 inputs.size());
       } catch (const std::exception& e) {
         j["status"] = "failed";
         j["error"] = e.what();
       }
+      if (g_marker_fd >= 0) ::close(g_marker_fd);
+      g_marker_fd = -1;
+      fs::remove(marker, ec);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     j["finished"] = utc_now();
