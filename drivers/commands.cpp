@@ -530,12 +530,16 @@ void list_available(std::ostream& os) {
     os << fmt::format("  {:<14} {}\n", t.name, t.summary);
     for (const auto& [name, what] : t.outputs)
       os << fmt::format("      output {:<13} {}\n", "\"" + name + "\"", what);
-    for (const auto& s : t.settings)
-      os << fmt::format("      {:<20} {:<18} {}\n", s.key,
+    for (const auto& s : t.settings) {
+      std::string values;
+      if (s.kind == SettingSpec::Kind::Choice) values = " (" + s.expected() + ")";
+      else if (s.kind != SettingSpec::Kind::Bool) values = " (" + s.expected() + ")";
+      os << fmt::format("      {:<20} {:<18} {}{}\n", s.key,
                         (s.fallback.is_null() ? std::string(s.optional ? "(optional)" : "(required)")
                                               : s.fallback.dump()) +
                             (s.unit.empty() ? "" : " [" + s.unit + "]"),
-                        s.help);
+                        s.help, values);
+    }
   }
   os << "lattices (for [[structure]] lattice = ...):\n";
   os << fmt::format("  {}\n", fmt::join(lattice_names(), " "));

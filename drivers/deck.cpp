@@ -106,7 +106,9 @@ void resolve_deck_paths(toml::table& table, const std::string& dir) {
       if (p.empty() || fs::path(p).is_absolute()) return;
       std::error_code ec;
       const std::string candidate = deck_relative(dir, p);
-      if (fs::exists(candidate, ec)) *s = candidate;
+      // Absolute: a plugin path without a slash would be searched for by
+      // dlopen in the library path, not in the deck's folder.
+      if (fs::exists(candidate, ec)) *s = fs::absolute(candidate, ec).lexically_normal().string();
     }
   };
   for (const char* key : {"file", "plugin", "coeff_file", "param_file", "directory", "input_nn",

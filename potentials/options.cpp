@@ -177,4 +177,13 @@ void Options::finish() const {
   }
 }
 
+bool Options::has_species() const { return has("species") || has("elements"); }
+
+std::vector<std::string> Options::get_species() const {
+  if (has("species") && has("elements"))
+    fail("elements", "give species or elements (two names for the same list), not both");
+  if (!has("species") && has("elements")) return get_strings("elements");
+  return get_strings("species");
+}
+
 }  // namespace kprop

@@ -36,6 +36,10 @@ class Options {
   std::vector<std::string> get_strings(const std::string& key) const;
   // A list of numbers, or a single number taken as a list of one.
   std::vector<double> get_doubles(const std::string& key) const;
+  // The elements a potential covers: `species` or its synonym `elements`
+  // (both names are accepted by every style; giving both is an error).
+  bool has_species() const;
+  std::vector<std::string> get_species() const;
   // A nested table (marked as read).
   Options get_table(const std::string& key) const;
 

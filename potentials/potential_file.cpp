@@ -28,6 +28,17 @@ std::string resolve_potential_file(const std::string& name_or_path) {
   if (name_or_path.empty()) throw InputError("potential file: empty file name");
   std::error_code ec;
   if (fs::is_regular_file(name_or_path, ec)) return name_or_path;
+  // Something is there, but not a file: say what it is rather than "not found".
+  if (fs::exists(name_or_path, ec)) {
+    const auto st = fs::status(name_or_path, ec);
+    const char* what = fs::is_directory(st)   ? "a directory"
+                       : fs::is_character_file(st) || fs::is_block_file(st) ? "a device"
+                       : fs::is_fifo(st)      ? "a pipe"
+                       : fs::is_socket(st)    ? "a socket"
+                                              : "not a regular file";
+    throw InputError("potential file '" + name_or_path + "' is " + what +
+                     ", not a potential file: give the path of the file itself");
+  }
 
   std::string tried = "  " + name_or_path;
   // An absolute path names one file; only relative names are searched for.

@@ -1,5 +1,7 @@
 #include "potentials/registry.hpp"
 
+#include <filesystem>
+
 #include <dlfcn.h>
 
 #include "core/error.hpp"
@@ -41,7 +43,16 @@ std::shared_ptr<Potential> PotentialRegistry::create(const Options& table) {
   return create(table.get_string("style"), table);
 }
 
-void PotentialRegistry::load_plugin(const std::string& path) {
+void PotentialRegistry::load_plugin(const std::string& given) {
+  // dlopen searches the library path for a name without a slash: a file
+  // that exists is loaded by its absolute path instead.
+  std::error_code ec;
+  std::string path = given;
+  if (std::filesystem::exists(given, ec)) {
+    if (!std::filesystem::is_regular_file(given, ec))
+      throw InputError("potential plugin '" + given + "' is not a file (a directory?): give the path of the .so");
+    path = std::filesystem::absolute(given, ec).lexically_normal().string();
+  }
   for (const auto& p : plugins_)
     if (p == path) return;
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

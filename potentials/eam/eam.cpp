@@ -78,13 +78,13 @@ Eam::Eam(const std::string& style, const Options& o) {
   const auto files = o.get_strings("file");
   try {
     if (style == "eam") {
-      tables_ = read_eam_funcfl(files, o.has("species") ? o.get_strings("species")
+      tables_ = read_eam_funcfl(files, o.has_species() ? o.get_species()
                                                          : std::vector<std::string>{});
     } else {
       if (files.size() != 1) o.fail("file", "expected one " + style + " file");
       tables_ = style == "eam/fs" ? read_eam_fs(files[0]) : read_eam_setfl(files[0]);
-      if (o.has("species"))
-        for (const auto& sp : o.get_strings("species")) tables_.element_index(sp);
+      if (o.has_species())
+        for (const auto& sp : o.get_species()) tables_.element_index(sp);
     }
   } catch (const InputError& e) {
     o.fail("file", e.what());
@@ -224,13 +224,13 @@ void Eam::compute(const Atoms& atoms, const NeighborList& list,
 void register_eam(PotentialRegistry& r) {
   r.add(
       "eam", [](const Options& o) { return std::make_unique<Eam>("eam", o); },
-      "EAM, DYNAMO funcfl files (LAMMPS pair_style eam); keys: file (one per element), species");
+      "EAM, DYNAMO funcfl files (LAMMPS pair_style eam); keys: file (one per element), species (or elements)");
   r.add(
       "eam/alloy", [](const Options& o) { return std::make_unique<Eam>("eam/alloy", o); },
-      "EAM, DYNAMO setfl file (LAMMPS pair_style eam/alloy); keys: file, species");
+      "EAM, DYNAMO setfl file (LAMMPS pair_style eam/alloy); keys: file, species (or elements)");
   r.add(
       "eam/fs", [](const Options& o) { return std::make_unique<Eam>("eam/fs", o); },
-      "Finnis-Sinclair EAM (LAMMPS pair_style eam/fs); keys: file, species");
+      "Finnis-Sinclair EAM (LAMMPS pair_style eam/fs); keys: file, species (or elements)");
 }
 
 }  // namespace kprop

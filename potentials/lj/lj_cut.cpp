@@ -23,7 +23,7 @@ struct LJPair {
 }  // namespace
 
 LennardJones::LennardJones(const Options& o) {
-  elements_ = o.get_strings("species");
+  elements_ = o.get_species();
   const int n = static_cast<int>(elements_.size());
   if (n < 1 || n > kMaxElements)
     o.fail("species", "expected 1 to " + std::to_string(kMaxElements) + " species");
@@ -87,7 +87,7 @@ void LennardJones::compute(const Atoms& atoms, const NeighborList& list,
 void register_lj(PotentialRegistry& r) {
   r.add(
       "lj/cut", [](const Options& o) { return std::make_unique<LennardJones>(o); },
-      "Lennard-Jones 12-6 with cutoff; keys: species, epsilon, sigma, cutoff, shift, mixing, pair");
+      "Lennard-Jones 12-6 with cutoff; keys: species (or elements), epsilon, sigma, cutoff, shift, mixing, pair");
 }
 
 }  // namespace kprop

@@ -58,7 +58,7 @@ class Morse : public Potential {
 };
 
 Morse::Morse(const Options& o) {
-  elements_ = o.get_strings("species");
+  elements_ = o.get_species();
   const int n = static_cast<int>(elements_.size());
   if (n < 1 || n > kMaxElements)
     o.fail("species", "expected 1 to " + std::to_string(kMaxElements) + " species");
@@ -118,5 +118,5 @@ extern "C" void kprop_register(kprop::PotentialRegistry& registry) {
       [](const kprop::Options& o) -> std::unique_ptr<kprop::Potential> {
         return std::make_unique<kprop::Morse>(o);
       },
-      "Morse pair potential (plugin); keys: species, D0, alpha, r0, cutoff, shift, pair");
+      "Morse pair potential (plugin); keys: species (or elements), D0, alpha, r0, cutoff, shift, pair");
 }

@@ -603,7 +603,7 @@ Nnp::Nnp(const Options& o) {
   const std::string transform =
       o.has("transform") ? find("transform", o.get_string("transform")) : std::string();
   const std::vector<std::string> expect =
-      o.has("elements") ? o.get_strings("elements") : std::vector<std::string>{};
+      o.has_species() ? o.get_species() : std::vector<std::string>{};
 
   try {
     model_ = read_input_nn(input_nn);
@@ -639,7 +639,7 @@ Nnp::Nnp(const Options& o) {
   }
   for (const auto& sym : expect)
     if (model_.element_index(sym) < 0)
-      o.fail("elements", "'" + sym + "' is not an element of " + input_nn + " (elements: " +
+      o.fail(o.has("species") ? "species" : "elements", "'" + sym + "' is not an element of " + input_nn + " (elements: " +
                              fmt::format("{}", fmt::join(model_.symbols(), " ")) + ")");
   upload();
 }
@@ -890,7 +890,7 @@ void register_nnp(PotentialRegistry& r) {
       "nnp", [](const Options& o) { return std::make_unique<Nnp>(o); },
       "Behler-Parrinello neural network potential, n2p2 files (input.nn, scaling.data, "
       "weights.NNN.data); keys: directory | input_nn, scaling, weights; transform, units, "
-      "length_unit, energy_unit, elements");
+      "length_unit, energy_unit, species (or elements)");
 }
 
 }  // namespace kprop

@@ -567,7 +567,7 @@ Snap::Snap(SnapModel model) : model_(std::move(model)) { upload(); }
 
 Snap::Snap(const Options& o) {
   std::vector<std::string> elements;
-  if (o.has("elements")) elements = o.get_strings("elements");
+  if (o.has_species()) elements = o.get_species();
   const std::string coeff = o.get_string("coeff_file");
   const std::string param = o.get_string("param_file");
   try {
@@ -926,7 +926,7 @@ void register_snap(PotentialRegistry& r) {
   r.add(
       "snap", [](const Options& o) { return std::make_unique<Snap>(o); },
       "SNAP (LAMMPS pair_style snap: linear, quadratic, chemflag); keys: coeff_file, "
-      "param_file, elements");
+      "param_file, species (or elements)");
 }
 
 }  // namespace kprop

@@ -140,7 +140,7 @@ def run_kprop(deck_text, folder, name):
     env = dict(os.environ)
     env.setdefault("OMP_NUM_THREADS", "2")
     env.setdefault("OMP_PROC_BIND", "false")
-    p = subprocess.run([KPROP_EXE, "run", deck, "-o", outdir, "-q"], env=env,
+    p = subprocess.run([KPROP_EXE, "run", "--no-figures", deck, "-o", outdir, "-q"], env=env,
                        capture_output=True, text=True, timeout=120)
     return outdir, p
 
