@@ -18,6 +18,7 @@
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/io/extxyz.hpp"
+#include "core/io/n2p2_data.hpp"
 #include "core/io/structure_io.hpp"
 #include "core/structure/lattice.hpp"
 #include "core/structure/geometry.hpp"
@@ -193,10 +194,11 @@ std::string normalize_format(const Options& o, const std::string& f) {
   if (l == "extxyz" || l == "xyz") return "extxyz";
   if (l == "poscar" || l == "vasp" || l == "contcar") return "poscar";
   if (l == "lammps-data" || l == "lammps") return "lammps-data";
+  if (l == "n2p2") return "n2p2";
   const std::vector<std::string> known = {"extxyz", "xyz", "poscar", "vasp", "lammps-data",
-                                          "lammps"};
+                                          "lammps", "n2p2"};
   o.fail("format", "unknown format '" + f + "'" + did_you_mean(l, known) +
-                       "; known: extxyz, poscar (vasp), lammps-data (lammps)");
+                       "; known: extxyz, poscar (vasp), lammps-data (lammps), n2p2 (input.data)");
 }
 
 std::vector<std::string> expand_files(const Options& o, const std::string& dir,
@@ -243,8 +245,8 @@ void read_files(const Options& o, const std::string& dir, StructureEntry& entry)
     std::string f;
     try {
       f = format.empty() ? structure_format(path) : format;
-      if (f == "extxyz") {
-        auto frames = read_extxyz_frames(path);
+      if (f == "extxyz" || f == "n2p2") {
+        auto frames = f == "n2p2" ? read_n2p2_structures(path) : read_extxyz_frames(path);
         if (frames.empty()) throw InputError(path + ": no frames");
         for (std::size_t k = 0; k < frames.size(); ++k) {
           entry.structures.push_back(std::move(frames[k]));

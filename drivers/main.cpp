@@ -62,6 +62,16 @@ int cli(int argc, char** argv) {
     std::cout << app.help();
     return 2;
   }
+  if (argv[1][0] != '-') {
+    const std::string command = argv[1];
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == command;
+    if (!known) {
+      std::cerr << "kprop: error: unknown command '" << command << "' (commands: run, check, list, plot; "
+                << "kprop --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,9 @@
 #include "core/io/structure_io.hpp"
 
+#include <fstream>
+
+#include "core/io/n2p2_data.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -26,8 +30,16 @@ std::string canonical(const std::string& format, const std::string& path) {
   if (f == "extxyz" || f == "xyz") return "extxyz";
   if (f == "poscar" || f == "vasp" || f == "contcar") return "poscar";
   if (f == "lammps-data" || f == "lammps" || f == "lammps_data") return "lammps-data";
+  if (f == "n2p2" || f == "input.data") return "n2p2";
   throw InputError(
-      path, 0, "unknown structure format '" + format + "' (known: extxyz, poscar, lammps-data)");
+      path, 0, "unknown structure format '" + format + "' (known: extxyz, poscar, lammps-data, n2p2)");
+}
+
+// n2p2's input.data starts with "begin"; a LAMMPS data file with a comment.
+bool starts_with_begin(const std::string& path) {
+  std::ifstream in(path);
+  std::string word;
+  return in >> word && word == "begin";
 }
 
 }  // namespace
@@ -38,11 +50,13 @@ std::string structure_format(const std::string& path) {
   if (name.rfind("poscar", 0) == 0 || name.rfind("contcar", 0) == 0 || ends_with(name, ".vasp") ||
       ends_with(name, ".poscar"))
     return "poscar";
+  if (name == "input.data" || name == "output.data" || (ends_with(name, ".data") && starts_with_begin(path)))
+    return "n2p2";
   if (ends_with(name, ".data") || ends_with(name, ".lmp") || ends_with(name, ".lammps"))
     return "lammps-data";
   throw InputError(path, 0,
                    "cannot tell the structure format from the file name; name it "
-                   "(extxyz, poscar or lammps-data)");
+                   "(extxyz, poscar, lammps-data or n2p2)");
 }
 
 Structure read_structure(const std::string& path, const std::string& format,
@@ -50,6 +64,10 @@ Structure read_structure(const std::string& path, const std::string& format,
   const std::string f = canonical(format, path);
   if (f == "extxyz") return read_extxyz(path);
   if (f == "poscar") return read_poscar(path);
+  if (f == "n2p2") {
+    auto frames = read_n2p2_structures(path);
+    return std::move(frames.at(0));
+  }
   return read_lammps_data(path, type_species);
 }
 

@@ -18,7 +18,7 @@
 #include <sstream>
 
 #include "core/elements.hpp"
-#include "potentials/nnp/n2p2_data.hpp"
+#include "core/io/n2p2_data.hpp"
 #include "potentials/nnp/nnp.hpp"
 #include "potentials/registry.hpp"
 #include "tests/unit/potential_checks.hpp"

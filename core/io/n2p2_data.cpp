@@ -1,4 +1,4 @@
-#include "potentials/nnp/n2p2_data.hpp"
+#include "core/io/n2p2_data.hpp"
 
 #include "core/elements.hpp"
 #include "core/error.hpp"
@@ -71,6 +71,24 @@ std::vector<N2p2Frame> read_n2p2_data(const std::string& path, double length_uni
   }
   if (open) in.fail_eof("'end'");
   return frames;
+}
+
+std::vector<Structure> read_n2p2_structures(const std::string& path) {
+  auto frames = read_n2p2_data(path);
+  if (frames.empty()) throw InputError(path + ": no structure (no 'begin' ... 'end' block)");
+  std::vector<Structure> out;
+  for (auto& f : frames) {
+    Structure s = std::move(f.structure);
+    s.set_energy(f.energy);
+    if (!f.comment.empty()) {
+      std::string c = f.comment;
+      for (auto& ch : c)
+        if (ch == ' ' || ch == '"' || ch == '=') ch = '_';
+      s.info["comment"] = c;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace kprop

@@ -33,4 +33,9 @@ struct N2p2Frame {
 std::vector<N2p2Frame> read_n2p2_data(const std::string& path, double length_unit = 1.0,
                                       double energy_unit = 1.0);
 
+// The frames as Structures, each with its energy (info "energy", eV) and
+// comment (info "comment") attached; forces and charges are not kept.
+// InputError when the file has no frame.
+std::vector<Structure> read_n2p2_structures(const std::string& path);
+
 }  // namespace kprop
