@@ -176,6 +176,20 @@ Structure Atoms::to_structure(int s) const {
   return st;
 }
 
+std::vector<Vec3> Atoms::unwrapped_positions(int s) const {
+  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+  auto img = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), image);
+  const Mat3 h = box_cell(box_host_(s));
+  std::vector<Vec3> out;
+  out.reserve(static_cast<std::size_t>(count(s)));
+  for (int i = first(s); i < first(s + 1); ++i) {
+    Vec3 r(xh(i, 0), xh(i, 1), xh(i, 2));
+    for (int d = 0; d < 3; ++d) r += img(i, d) * h.row(d).transpose();
+    out.push_back(r);
+  }
+  return out;
+}
+
 void Atoms::set_box(int s, const Box& b) {
   box_host_(s) = b;
   Kokkos::deep_copy(Kokkos::subview(boxes, s), Kokkos::subview(box_host_, s));

@@ -167,12 +167,25 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       }
     }
   };
+  // Trajectory frames: unwrapped positions (images crossed since the start
+  // added back, so that an MSD from the file is right), velocities, the
+  // potential energy (energy=, eV), per-atom forces (eV/Å) and energies (eV),
+  // time= in ps.
   auto frame = [&]() {
+    auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
+    auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), calc.per_atom_energy());
     for (int k = 0; k < nsys; ++k) {
       Structure st = atoms.to_structure(k);
+      st.positions = atoms.unwrapped_positions(k);
       st.info["time"] = fmt::format("{}", dyn.thermo(k).time);
       st.info["step"] = std::to_string(dyn.step());
-      write_extxyz((fs::path(ctx.dir) / traj_names[k]).string(), st, {}, /*append=*/true);
+      st.set_energy(dyn.thermo(k).potential);
+      ExtraColumn forces{"forces", 3, {}, 'R', {}}, energies{"energies", 1, {}, 'R', {}};
+      for (int i = atoms.first(k); i < atoms.first(k + 1); ++i) {
+        for (int d = 0; d < 3; ++d) forces.values.push_back(f(i, d));
+        energies.values.push_back(e(i));
+      }
+      write_extxyz((fs::path(ctx.dir) / traj_names[k]).string(), st, {forces, energies}, /*append=*/true);
     }
   };
 
@@ -200,7 +213,10 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   j["units"] = {{"time", "ps"}, {"temperature", "K"}, {"energy", "eV"}, {"pressure", "GPa"},
                 {"stress", "GPa (ASE sign, kinetic part included), order xx yy zz yz xz xy"},
                 {"volume", "Å^3"}, {"lengths", "Å"}, {"lattice_constant", "Å"},
-                {"rate", "atom-steps per second"}};
+                {"rate", "atom-steps per second"},
+                {"trajectory", "extxyz frames: unwrapped positions Å (periodic images crossed since the start "
+                               "added back), velocities (ASE momenta), energy= potential energy eV, forces eV/Å, "
+                               "energies eV per atom, time= ps, step="}};
   long natoms = 0;
   for (const auto& b : batch) natoms += static_cast<long>(b.size());
   j["natoms"] = natoms;

@@ -227,3 +227,43 @@ TEST(DeckTasks, AFailedTaskIsRecordedAndTheOthersRun) {
 
 }  // namespace
 }  // namespace kprop
+
+namespace kprop {
+namespace {
+
+// MD trajectories are continuous (unwrapped): a hot argon gas whose atoms
+// cross the box many times moves by small steps between frames, the last
+// frame differs from the wrapped final structure by lattice vectors, and
+// frames carry the potential energy and per-atom forces.
+TEST(DeckTasks, TrajectoriesAreUnwrappedAndCarryEnergiesAndForces) {
+  test::TempDir dir;
+  std::ofstream(dir / "deck.toml")
+      << "[potential]\nstyle = \"lj/cut\"\nspecies = [\"Ar\"]\nepsilon = 0.0104\nsigma = 3.4\ncutoff = 6.0\n"
+         "[[structure]]\nname = \"gas\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 7.0\ncubic = true\n"
+         "repeat = [2, 2, 2]\n"
+         "[[task]]\ntype = \"md\"\nensemble = \"nvt\"\ntemperature = 3000\nsteps = 3000\ntimestep = 2.0\n"
+         "thermo_every = 100\ntrajectory_every = 20\n";
+  ASSERT_EQ(test::run(parse_deck(dir / "deck.toml"), dir / "out"), 0);
+  const auto frames = read_extxyz_frames(dir / "out/gas.traj.xyz");
+  ASSERT_EQ(frames.size(), 151u);
+  const double box = 14.0;
+  double max_step = 0, max_total = 0;
+  for (std::size_t f = 1; f < frames.size(); ++f)
+    for (std::size_t i = 0; i < frames[f].size(); ++i)
+      max_step = std::max(max_step, (frames[f].positions[i] - frames[f - 1].positions[i]).norm());
+  for (std::size_t i = 0; i < frames.back().size(); ++i)
+    max_total = std::max(max_total, (frames.back().positions[i] - frames.front().positions[i]).norm());
+  EXPECT_LT(max_step, 3.0);     // 40 fs at ~2000 m/s: under 1 Å; a wrapped atom would jump ~14 Å
+  EXPECT_GT(max_total, box);    // atoms crossed the box: the file is unwrapped
+  const Structure wrapped = read_extxyz_frames(dir / "out/gas.xyz").at(0);
+  const Mat3 h = wrapped.cell;
+  for (std::size_t i = 0; i < wrapped.size(); ++i) {
+    const Vec3 n = h.transpose().inverse() * (frames.back().positions[i] - wrapped.positions[i]);
+    for (int d = 0; d < 3; ++d) EXPECT_NEAR(n[d], std::round(n[d]), 1e-9);
+  }
+  EXPECT_TRUE(frames.back().energy().has_value());
+  EXPECT_NE(test::read_text(dir / "out/gas.traj.xyz").find("forces:R:3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kprop
