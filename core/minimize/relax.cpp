@@ -580,6 +580,7 @@ std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms_in, const RelaxSet
       res.enthalpy = h;
       res.fmax = std::sqrt(t.f2_max);
       res.stress_error = r.cell.stress_error(sigma);
+      res.history.push_back({e, res.fmax, res.stress_error});
 
       auto stop = [&](const std::string& message, bool converged) {
         r.running = false;

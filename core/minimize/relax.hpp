@@ -80,6 +80,12 @@ struct RelaxResult {
   double fmax = 0;          // eV/Å, final max force on free dofs
   double stress_error = 0;  // eV/Å^3, final max |sigma - target| on free cell dofs (0 without cell dofs)
   std::string message;      // "converged", "step limit reached (2000 steps)", ...
+  // Every step until it stopped: energy (eV), max force on free dofs (eV/Å),
+  // stress error (eV/Å^3); history[k] is step k.
+  struct Step {
+    double energy, fmax, stress_error;
+  };
+  std::vector<Step> history;
 };
 
 // Progress hook: called after every step with the step number and the number

@@ -43,7 +43,8 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
   j["units"] = {{"energy", "eV"}, {"energy_per_atom", "eV/atom"}, {"fmax", "eV/Å"},
                 {"stress", "GPa"}, {"stress_error", "GPa"}, {"pressure", "GPa"},
                 {"volume", "Å^3"}, {"cell", "Å"}, {"lengths", "Å"}, {"angles", "degrees"},
-                {"xyz_files", "relaxed structure: positions Å, energy eV, stress eV/Å^3, forces eV/Å"}};
+                {"xyz_files", "relaxed structure: positions Å, energy eV, stress eV/Å^3, forces eV/Å"},
+                {"history_csv", "step, energy eV, fmax eV/Å, stress error GPa"}};
   ojson list = ojson::array(), summary = ojson::array();
   std::vector<std::string> failed;
   for (std::size_t s = 0; s < items.size(); ++s) {
@@ -77,6 +78,16 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
     sj["lengths"] = {len[0], len[1], len[2]};
     sj["angles"] = {ang[0], ang[1], ang[2]};
     sj["xyz"] = ctx.relative(items[s].label + ".xyz");
+    // The convergence history, one row per step.
+    {
+      std::string csv = "step,energy_eV,fmax_eV_per_A,stress_error_GPa\n";
+      for (std::size_t k = 0; k < r.history.size(); ++k)
+        csv += fmt::format("{},{},{},{}\n", k, r.history[k].energy, r.history[k].fmax,
+                           r.history[k].stress_error * gpa);
+      const std::string name = items[s].label + ".relax.csv";
+      write_file_atomic(ctx.path(name), csv);
+      sj["history_csv"] = ctx.relative(name);
+    }
     // The relaxed structure with its energy, stress and forces, as ASE writes them.
     out.set_energy(calc.energy(si));
     out.set_stress(stress);

@@ -15,7 +15,8 @@ Figures (100 dpi, matplotlib's Agg backend):
 - ``eos``: ``<structure>.eos.png`` per structure, E(V) points and the fit.
 - ``md``: ``<structure>.md.png`` per structure, temperature, pressure,
   energies and volume against time, equilibration shaded.
-- ``relax``: ``relax.png`` per task, energy change and final fmax per structure.
+- ``relax``: ``relax.png`` per task, energy change and final fmax per structure;
+  ``<structure>.relax.png``, the convergence (E − E(final) and fmax per step).
 - ``single-point``: ``single_point.png`` per task, energy per atom and max force.
 
 Only numpy and matplotlib are needed (not pandas or ASE), so kprop can run
@@ -346,7 +347,49 @@ def figure_relax(outdir, task, path, report):
     what = "atoms" if cell in (None, "none") else f"atoms and cell ({cell})"
     ax1.set_title(f"{task['task']['name']}: relaxation of {what}, {s.get('algorithm', '')}".rstrip(", "),
                   fontsize=11)
-    return [_save(fig, os.path.join(task_folder(outdir, task), "relax.png"))]
+    written = [_save(fig, os.path.join(task_folder(outdir, task), "relax.png"))]
+    # Convergence per structure, from the history CSV (kprop >= the one that writes it).
+    for e in entries:
+        if isinstance(e.get("history_csv"), str):
+            try:
+                written.append(_figure_relax_history(outdir, task, e))
+            except ResultError as err:
+                report(str(err))
+    return written
+
+
+def _figure_relax_history(outdir, task, entry):
+    """``<structure>.relax.png``: E − E(final) and fmax against the step (log scales)."""
+    name = entry.get("name", "?")
+    path = resolve(outdir, entry["history_csv"])
+    cols = read_csv_columns(path)
+    require_columns(path, cols, ["step", "energy_eV", "fmax_eV_per_A"])
+    step, e, f = cols["step"], cols["energy_eV"], cols["fmax_eV_per_A"]
+    if len(step) == 0:
+        raise ResultError(f"{path}: no data rows")
+    n = entry.get("natoms") or 1
+    s = task.get("settings") if isinstance(task.get("settings"), dict) else {}
+    fig = _new_figure(6.4, 5.0)
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
+    de = (e - e[-1]) / n * 1e3
+    ax1.semilogy(step[:-1], np.maximum(de[:-1], 1e-9), "o-", ms=3, color="C0")
+    ax1.set_ylabel("E − E(final) (meV/atom)")
+    ax1.grid(alpha=0.3)
+    ax2.semilogy(step, np.maximum(f, 1e-12), "o-", ms=3, color="C1", label="max force on free dofs")
+    threshold = s.get("fmax")
+    if isinstance(threshold, (int, float)) and threshold > 0:
+        ax2.axhline(threshold, color="k", ls="--", lw=1, label=f"fmax = {threshold:g} eV/Å")
+    if "stress_error_GPa" in cols and np.any(cols["stress_error_GPa"] > 0):
+        ax3 = ax2.twinx()
+        ax3.semilogy(step, np.maximum(cols["stress_error_GPa"], 1e-12), "s-", ms=2, color="C2", alpha=0.7)
+        ax3.set_ylabel("stress error (GPa)", color="C2")
+    ax2.set_ylabel("fmax (eV/Å)")
+    ax2.set_xlabel("step")
+    ax2.grid(alpha=0.3)
+    ax2.legend(fontsize=8)
+    status = "converged" if entry.get("converged") else "not converged"
+    ax1.set_title(f"{task['task']['name']}: {name}, {status} in {len(step) - 1} steps", fontsize=11)
+    return _save(fig, os.path.join(task_folder(outdir, task), f"{_safe(name)}.relax.png"))
 
 
 # ------------------------------------------------------------- single-point

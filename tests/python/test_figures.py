@@ -127,6 +127,7 @@ EXPECTED = {  # figures of EVERY_TASK_DECK, relative to OUTDIR
     "eos/ar_prim.eos.png",
     "eos/ar_cube.eos.png",
     "relax/relax.png",
+    "relax/ar_defect.relax.png",
     "md/ar_cube.md.png",
 }
 
@@ -239,7 +240,7 @@ class KpropResults(unittest.TestCase):
         p = run_plot(out, "--task", "relax", "--task", "md")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual({os.path.relpath(x, out) for x in p.stdout.splitlines()},
-                         {"relax/relax.png", "md/ar_cube.md.png"})
+                         {"relax/relax.png", "relax/ar_defect.relax.png", "md/ar_cube.md.png"})
         self.assertFalse(os.path.exists(os.path.join(out, "eos", "ar_prim.eos.png")))
         p = run_plot(out, "--task", "eos", "single-point")
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -258,6 +259,12 @@ class KpropResults(unittest.TestCase):
         p = run_plot(out)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertPng(os.path.join(out, "relax.png"))
+        # Convergence of each structure, from its history CSV: ar_defect stops at
+        # max_steps = 2 (steps 0, 1, 2), the perfect ar_cube is converged at step 0.
+        for name, rows in (("ar_defect", 3), ("ar_cube", 1)):
+            self.assertPng(os.path.join(out, name + ".relax.png"))
+            with open(os.path.join(out, name + ".relax.csv")) as f:
+                self.assertEqual(len(f.read().strip().splitlines()), 1 + rows)
 
     def test_damaged_and_missing_files(self):
         out = self.copy(self.every)
