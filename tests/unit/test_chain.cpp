@@ -208,6 +208,12 @@ TEST_F(ChainRun, NvtRunsAtTheNptMeanCell) {
   const auto& vol = npt.at("structures").at(0).at("averages").at("volume_A3");
   // det(<h>) and <det h> differ by the (tiny) volume fluctuation.
   EXPECT_NEAR(v_nvt, vol.at("mean").get<double>(), 4 * vol.at("error").get<double>() + 1e-3 * v_nvt);
+  // The barostat's bulk modulus, estimated from the static E(V) curvature of
+  // the relaxed supercell, is the EOS B0 of the relaxed cell (same lattice).
+  const json bm = npt.at("structures").at(0).at("barostat_bulk_modulus");
+  EXPECT_EQ(bm.at("source"), "static curvature of E(V) at the starting volume");
+  const double b0 = read_json(out("eos-relaxed.json")).at("structures").at(0).at("fit").at("B0").get<double>();
+  EXPECT_NEAR(bm.at("value").get<double>(), b0, 0.01 * b0);
   // The NVT run's mean volume is its fixed cell.
   EXPECT_NEAR(nvt.at("structures").at(0).at("averages").at("volume_A3").at("mean").get<double>(), v_nvt, 1e-9);
 }
