@@ -151,6 +151,8 @@ std::vector<Case> cases() {
       {"elements_accepted_for_lj", {{"deck.toml", "[potential]\nstyle = \"lj/cut\"\nelements = [\"Ar\"]\nepsilon = 0.0104\nsigma = 3.4\ncutoff = 8.0\n" + kAr + kSp}}, 0, {"\"status\": \"ok\""}},
       {"plugin_is_directory", {{"deck.toml", "[potential]\nstyle = \"x\"\nplugin = \"plug\"\n" + kAr + kSp}, {"plug/x", ""}}, 2, {"not a file"}},
       {"plugin_not_a_library", {{"deck.toml", "[potential]\nstyle = \"x\"\nplugin = \"p.so\"\n" + kAr + kSp}, {"p.so", "not an ELF file"}}, 2, {"cannot load potential plugin"}},
+      {"plugin_relative_to_deck_run_from_its_folder", {{"deck.toml", "[potential]\nstyle = \"morse\"\nplugin = \"morse.so\"\nspecies = [\"Ar\"]\nD0 = 0.01\nalpha = 1.0\nr0 = 3.8\ncutoff = 8.0\n" + kAr + kSp}}, 0, {"\"status\": \"ok\""}},
+      {"npt_barostat_far_off_warns", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.5\ncubic = true\nrepeat = [2, 2, 2]\n[[task]]\ntype = \"md\"\nensemble = \"npt\"\ntemperature = 30\nsteps = 500\nthermo_every = 10\nbulk_modulus = 5000.0\n")}}, 0, {"misses the target", "\"equilibration\": 100", "\"blocks\": 10", "\"samples_per_block\": 4"}},
       // --- tasks that feed each other -----------------------------------------
       {"from_task_unknown", {{"deck.toml", lj(kAr + "[[structure]]\nname = \"r\"\nfrom_task = \"relx\"\n" + relax + "name = \"relax\"\n")}}, 2, {"unknown task 'relx'", "did you mean 'relax'"}},
       {"from_task_cycle", {{"deck.toml", lj(kAr + "[[structure]]\nname = \"r\"\nfrom_task = \"relax\"\n[[task]]\ntype = \"relax\"\nstructures = [\"r\"]\n")}}, 2, {"cycle"}},
@@ -183,6 +185,7 @@ TEST_P(Hostile, ClearErrorOrCorrectResultNeverACrash) {
     std::ofstream(dir / name, std::ios::binary) << text;
   }
   if (c.name == "setfl_tables_short_of_cutoff") std::ofstream(dir / "short.eam.alloy") << truncated_setfl();
+  if (c.name == "plugin_relative_to_deck_run_from_its_folder") fs::copy_file(KPROP_PLUGIN_MORSE, dir / "morse.so");
   const std::string cmd = "cd " + dir.path() + " && OMP_NUM_THREADS=1 timeout 120 " + KPROP_EXE + " " + c.args +
                           " > log 2>&1";
   const int status = std::system(cmd.c_str());
