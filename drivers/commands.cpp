@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/calculator.hpp"
 #include "core/error.hpp"
 #include "core/structure/lattice.hpp"
 #include "drivers/figures.hpp"
@@ -329,6 +330,22 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
     std::vector<TaskInput> inputs;
     try {
       inputs = task_inputs(deck, task, options.outdir);
+      // Cells so thin that the interaction range spans hundreds of periodic
+      // images (the neighbor list's limit) are named before anything runs.
+      const double reach = deck.potential->cutoff() + CalculatorOptions{}.skin;
+      for (const auto& in : inputs) {
+        const Mat3& h = in.structure.cell;
+        for (int d = 0; d < 3; ++d) {
+          if (!in.structure.pbc[d]) continue;
+          const double width = std::abs(h.determinant()) / h.row((d + 1) % 3).cross(h.row((d + 2) % 3)).norm();
+          if (reach / width > 500)
+            throw InputError(fmt::format(
+                "{}: structure {}: the cell is {:.3g} Å thin along lattice vector {} against an interaction "
+                "range of {:.3g} Å: more than 500 periodic images; make it periodic only in the other "
+                "directions (pbc) or use a supercell",
+                task.where, in.label, width, "abc"[d], reach));
+        }
+      }
       const std::string hash = task_hash(deck, task, inputs);
       const ojson old = read_json_file(json_path);
       if (!options.rerun && old.is_object() && old.value("status", "") == "ok" &&

@@ -388,6 +388,11 @@ void check_usable(const Structure& s) {
   s.check_cell("structure");
   for (const auto& r : s.positions)
     if (!r.allFinite()) throw InputError("structure: a position is not finite (NaN or Inf)");
+  if (const auto p = find_close_pair(s, kMinDistance); p && p->i == p->j)
+    throw InputError(fmt::format(
+        "atom {} (0-based) is {:.4g} Å from its own periodic image: the cell is too thin (closer than "
+        "{} Å) along a periodic direction; make that direction non-periodic (pbc) or the cell larger",
+        p->i, p->distance, kMinDistance));
   if (const auto p = find_close_pair(s, kMinDistance))
     throw InputError(fmt::format(
         "atoms {} and {} (0-based) are {:.4g} Å apart, closer than {} Å: overlapping atoms (a duplicated "
