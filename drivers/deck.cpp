@@ -391,7 +391,8 @@ void check_usable(const Structure& s) {
   if (const auto p = find_close_pair(s, kMinDistance); p && p->i == p->j)
     throw InputError(fmt::format(
         "atom {} (0-based) is {:.4g} Å from its own periodic image: the cell is too thin (closer than "
-        "{} Å) along a periodic direction; make that direction non-periodic (pbc) or the cell larger",
+        "{} Å) along a periodic direction (or lengths not in Å: a lattice constant in nm?); make that "
+        "direction non-periodic (pbc) or the cell larger",
         p->i, p->distance, kMinDistance));
   if (const auto p = find_close_pair(s, kMinDistance))
     throw InputError(fmt::format(
