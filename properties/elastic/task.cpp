@@ -1,0 +1,247 @@
+// The elastic task: the 0 K elastic tensor of every structure by the
+// stress-strain method (all strained cells in one batch), projected onto the
+// point group, with the derived moduli.
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/calculator.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/voigt.hpp"
+#include "properties/common/relax_settings.hpp"
+#include "properties/elastic/elastic.hpp"
+#include "properties/property.hpp"
+
+namespace kprop {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+ojson json_mat6(const Mat6& m) {
+  ojson a = ojson::array();
+  for (int i = 0; i < 6; ++i) {
+    ojson row = ojson::array();
+    for (int j = 0; j < 6; ++j) row.push_back(m(i, j));
+    a.push_back(std::move(row));
+  }
+  return a;
+}
+
+ojson json_mat3(const Mat3& m) {
+  ojson a = ojson::array();
+  for (int i = 0; i < 3; ++i) a.push_back({m(i, 0), m(i, 1), m(i, 2)});
+  return a;
+}
+
+TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
+  const std::vector<Structure> structures = structures_of(items);
+  ElasticSettings settings;
+  settings.strains.clear();
+  for (const auto& x : s.at("strains")) settings.strains.push_back(x.get<double>());
+  std::sort(settings.strains.begin(), settings.strains.end());
+  settings.strains.erase(std::unique(settings.strains.begin(), settings.strains.end()), settings.strains.end());
+  settings.relax_atoms = s.at("relax_atoms").get<bool>();
+  settings.symprec = s.at("symprec").get<double>();
+  settings.relax = relax_settings_from(s);
+
+  Calculator calc(ctx.potential);
+  const long total = settings.relax_atoms ? settings.relax.max_steps : 0;
+  const std::size_t ncells = structures.size() * (1 + 12 * settings.strains.size());
+  const auto results = elastic_constants(calc, structures, settings, [&](long step, int running) {
+    ctx.progress(step, total, fmt::format("{} of {} strained cells relaxing", running, ncells));
+  });
+  ctx.progress_finish();
+
+  TaskResult result;
+  ojson& j = result.json;
+  j["units"] = {{"C", "GPa"},
+                {"C_err", "GPa"},
+                {"asymmetry", "GPa"},
+                {"projection_deviation", "GPa"},
+                {"compliance", "1/GPa"},
+                {"K", "GPa"},
+                {"G", "GPa"},
+                {"E", "GPa"},
+                {"poisson", "1"},
+                {"universal_anisotropy", "1"},
+                {"zener", "1"},
+                {"density", "g/cm^3"},
+                {"sound_velocity", "m/s"},
+                {"debye_temperature", "K"},
+                {"eigenvalues", "GPa"},
+                {"stress0", "GPa"},
+                {"symprec", "Å"},
+                {"standard_rotation", "1"},
+                {"points_csv", "component, strain 1 (engineering shears), stress GPa (xx yy zz yz xz xy, "
+                               "ASE sign), energy eV per cell, relaxation converged"}};
+  std::string mags;
+  for (double m : settings.strains) mags += (mags.empty() ? "" : ", ") + fmt::format("{}", m);
+  j["method"] = fmt::format(
+      "stress-strain: each Voigt strain (xx yy zz yz xz xy, engineering shears) at +-{} and the "
+      "unstrained cell, internal coordinates {}; C_ij = least-squares slope of sigma_i against e_j "
+      "(ASE stress sign, sigma = C e), standard errors from the regression; symmetrized (C + C^T)/2 and "
+      "averaged over the point group (spglib, symprec {} Å); moduli from the projected tensor "
+      "(Voigt, Reuss, Hill as pymatgen)",
+      mags, settings.relax_atoms ? fmt::format("relaxed at every strain (fmax {} eV/Å)", settings.relax.fmax)
+                                 : "fixed (clamped-ion)",
+      settings.symprec);
+  j["strains"] = settings.strains;
+  j["relax_atoms"] = settings.relax_atoms;
+  ojson list = ojson::array(), summary = ojson::array();
+  std::vector<std::string> failed;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    const ElasticResult& r = results[k];
+    const std::string& label = items[k].label;
+    ojson sj;
+    sj["name"] = label;
+    sj["natoms"] = structures[k].size();
+    sj["volume"] = structures[k].volume();
+
+    std::ostringstream csv;
+    csv << "component,strain,sxx_GPa,syy_GPa,szz_GPa,syz_GPa,sxz_GPa,sxy_GPa,energy_eV,converged\n";
+    for (const auto& p : r.points) {
+      csv << (p.component < 0 ? "none" : voigt::kNames[p.component]) << ',' << fmt::format("{}", p.strain);
+      for (int i = 0; i < 6; ++i) csv << ',' << fmt::format("{}", p.stress[i]);
+      csv << ',' << fmt::format("{}", p.energy) << ',' << (p.converged ? "true" : "false") << '\n';
+    }
+    const std::string csv_name = label + ".elastic.csv";
+    write_file_atomic(ctx.path(csv_name), csv.str());
+    sj["points_csv"] = ctx.relative(csv_name);
+    sj["stress0"] = {r.points[0].stress[0], r.points[0].stress[1], r.points[0].stress[2],
+                     r.points[0].stress[3], r.points[0].stress[4], r.points[0].stress[5]};
+    if (settings.relax_atoms) {
+      sj["relaxations_not_converged"] = r.unconverged;
+      if (r.unconverged)
+        failed.push_back(fmt::format("{}: {} of {} relaxations did not converge (raise max_steps or fmax)",
+                                     label, r.unconverged, r.points.size()));
+    }
+
+    ojson sym;
+    sym["found"] = r.symmetry_found;
+    if (r.symmetry_found) {
+      sym["spacegroup"] = r.spacegroup_symbol;
+      sym["spacegroup_number"] = r.spacegroup_number;
+      sym["point_group"] = r.point_group;
+      sym["crystal_system"] = r.crystal_system;
+      sym["point_group_order"] = r.point_group_order;
+      sym["standard_rotation"] = json_mat3(r.standard_rotation);
+    } else {
+      sym["error"] = r.symmetry_error;
+    }
+    sj["symmetry"] = sym;
+    sj["C_raw"] = json_mat6(r.C_raw);
+    sj["C_raw_err"] = json_mat6(r.C_raw_err);
+    sj["C_symmetrized"] = json_mat6(r.C_sym);
+    sj["asymmetry"] = r.asymmetry;
+    sj["C"] = json_mat6(r.C);
+    sj["projection_deviation"] = r.projection_deviation;
+    sj["C_standard"] = json_mat6(r.C_standard);
+    const Mat6& Cs = r.C_standard;
+    ojson born;
+    born["eigenvalues"] = r.eigenvalues;
+    ojson conds = ojson::array();
+    std::vector<std::string> failing;
+    for (const auto& b : r.born) {
+      conds.push_back({{"condition", b.name}, {"value", b.value}, {"holds", b.holds}});
+      if (!b.holds) failing.push_back(b.name);
+    }
+    born["conditions"] = conds;
+    born["stable"] = r.born_stable;
+    born["failing"] = failing;
+    sj["born"] = born;
+
+    ojson row;
+    row["structure"] = label;
+    row["C11_GPa"] = Cs(0, 0);
+    row["C12_GPa"] = Cs(0, 1);
+    row["C44_GPa"] = Cs(3, 3);
+    if (r.invertible) {
+      sj["compliance"] = json_mat6(r.S);
+      ojson m;
+      m["K_voigt"] = r.K_V;
+      m["K_reuss"] = r.K_R;
+      m["K_hill"] = r.K_H;
+      m["G_voigt"] = r.G_V;
+      m["G_reuss"] = r.G_R;
+      m["G_hill"] = r.G_H;
+      m["E"] = r.E;
+      m["poisson"] = r.poisson;
+      m["universal_anisotropy"] = r.universal_anisotropy;
+      if (r.has_zener) m["zener"] = r.zener;
+      m["density"] = r.density;
+      if (r.debye_temperature > 0) {
+        m["sound_velocity_longitudinal"] = r.v_l;
+        m["sound_velocity_transverse"] = r.v_t;
+        m["sound_velocity_mean"] = r.v_m;
+        m["debye_temperature"] = r.debye_temperature;
+      }
+      sj["moduli"] = m;
+      row["B_GPa"] = r.K_H;
+      row["G_GPa"] = r.G_H;
+      row["E_GPa"] = r.E;
+      row["nu"] = r.poisson;
+    } else {
+      sj["error"] = "the elastic tensor is singular: no compliance or moduli";
+      failed.push_back(label + ": the elastic tensor is singular");
+    }
+    row["born_stable"] = r.born_stable;
+    if (!r.born_stable)
+      sj["note"] = "mechanically unstable (Born criteria): " + [&] {
+        std::string t;
+        for (const auto& f : failing) t += (t.empty() ? "" : "; ") + f;
+        return t;
+      }();
+    summary.push_back(std::move(row));
+    list.push_back(std::move(sj));
+  }
+  j["structures"] = std::move(list);
+  j["summary"] = std::move(summary);
+  fail_if_any(j, failed);
+  return result;
+}
+
+}  // namespace
+
+void register_elastic(PropertyRegistry& registry) {
+  using namespace setting;
+  PropertyType t;
+  t.name = "elastic";
+  t.summary = "0 K elastic constants by stress-strain (one batch, relaxed- or clamped-ion), projected on "
+              "the point group; Voigt/Reuss/Hill moduli, E, nu, anisotropy, Debye temperature, Born stability";
+  SettingSpec strains = optional_vector(
+      "strains", 2, "",
+      "the two strain magnitudes m; every Voigt strain (engineering shears) is applied at +m and -m");
+  strains.optional = false;
+  strains.fallback = {0.005, 0.01};
+  t.settings = {
+      strains,
+      boolean("relax_atoms", true, "relax internal coordinates at every strain (relaxed-ion); false: clamped-ion"),
+      number("symprec", 1e-3, "Å", "spglib's distance tolerance for the point group the tensor is projected on",
+             0, true, 1),
+  };
+  for (auto& r : relax_setting_specs(false)) {
+    if (r.key == "fmax") r.fallback = 1e-4;
+    t.settings.push_back(r);
+  }
+  t.validate = [](const nlohmann::json& s, const std::vector<std::string>& given)
+      -> std::optional<std::pair<std::string, std::string>> {
+    for (const auto& x : s["strains"]) {
+      const double m = x.get<double>();
+      if (!(m > 0) || !(m <= 0.1))
+        return std::make_pair(std::string("strains"),
+                              fmt::format("strain magnitudes must be in (0, 0.1], got {}", m));
+    }
+    if (s["relax_atoms"].get<bool>()) return std::nullopt;
+    for (const char* k : {"algorithm", "fmax", "max_steps"})
+      if (std::find(given.begin(), given.end(), k) != given.end())
+        return std::make_pair(std::string(k), std::string(k) + " applies only with relax_atoms = true "
+                                                                "(clamped-ion keeps internal coordinates fixed)");
+    return std::nullopt;
+  };
+  t.run = run;
+  registry.add(std::move(t));
+}
+
+}  // namespace kprop
