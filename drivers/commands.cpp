@@ -401,7 +401,14 @@ int run_deck(const Deck& deck, const RunOptions& options, std::ostream& log, std
                                  inputs.size());
       } catch (const std::exception& e) {
         j["status"] = "failed";
-        j["error"] = e.what();
+        const std::string what = e.what();
+        // Kokkos reports a failed device or host allocation as a runtime error.
+        if (what.find("Kokkos failed to allocate") != std::string::npos)
+          j["error"] = fmt::format("out of memory while running the task ({} structures): split it into "
+                                   "smaller tasks or run on a node with more memory ({})",
+                                   inputs.size(), what.substr(0, what.find('\n')));
+        else
+          j["error"] = what;
       }
       if (g_marker_fd >= 0) ::close(g_marker_fd);
       g_marker_fd = -1;

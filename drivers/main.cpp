@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <new>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -108,6 +109,10 @@ int cli(int argc, char** argv) {
   } catch (const kprop::InputError& e) {
     // Every rank reads the same deck: one message is enough.
     if (kprop::parallel::rank() == 0) std::cerr << "kprop: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "kprop: error: out of memory while reading the deck or its structures (a supercell "
+                 "too large?)\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "kprop: error: " << e.what() << "\n";

@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include <fmt/format.h>
+
 #include "core/io/extxyz.hpp"
 #include "core/units.hpp"
 #include "properties/property.hpp"
@@ -39,6 +41,14 @@ nlohmann::ordered_json single_point_json(const Structure& s, const Evaluation& r
   j["stress_voigt"] = json_voigt(t, gpa);
   j["pressure"] = -t.trace() / 3.0 * gpa;
   j["max_force"] = r.max_force();
+  // Per-atom arrays of large structures stay in the extxyz file only: a
+  // JSON of millions of numbers helps nobody (and costs gigabytes).
+  if (s.size() > kMaxJsonAtoms) {
+    j["per_atom"] = fmt::format("forces and energies of the {} atoms are in the extxyz file only "
+                                "(the JSON lists them up to {} atoms)",
+                                s.size(), kMaxJsonAtoms);
+    return j;
+  }
   nlohmann::ordered_json forces = nlohmann::ordered_json::array();
   for (const auto& f : r.forces) forces.push_back({f[0], f[1], f[2]});
   j["forces"] = std::move(forces);

@@ -11,6 +11,10 @@
 
 namespace kprop {
 
+// Structures with more atoms list no per-atom forces and energies in the
+// JSON (they are in the extxyz file).
+inline constexpr std::size_t kMaxJsonAtoms = 10000;
+
 // One structure's entry of the task's JSON (units in single_point_units()).
 nlohmann::ordered_json single_point_json(const Structure& s, const Evaluation& r);
 

@@ -46,6 +46,7 @@ struct Case {
   std::vector<std::string> words;                          // in stdout + stderr + result JSONs
   std::string args = "run --no-figures deck.toml -o out";
   bool needs_cu = false;                                   // Cu_mishin1.eam.alloy from lammps-data
+  std::string limit;                                       // shell prefix, e.g. a memory limit
 };
 
 std::string mishin_path() {
@@ -165,6 +166,10 @@ std::vector<Case> cases() {
       {"eos_minimum_outside_scan_recentred", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.4\n" + eos + "volume_range = 0.03\n")}}, 0, {"\"recentered\": 1", "recentred"}},
       {"eos_far_from_equilibrium_fails", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 9.0\n" + eos)}}, 1, {"recentred scans", "volume_range"}},
       {"stale_temporary_file_removed", {{"deck.toml", lj(kAr + kSp)}, {"out/.single-point.json.tmp.999999999", "half"}}, 0, {"\"status\": \"ok\""}},
+      // Out of memory (a 700 MB address-space limit): a 500,000-atom task
+      // fails with a message; a 2,048,000-atom deck is refused while read.
+      {"out_of_memory_in_a_task", {{"deck.toml", lj("[[structure]]\nname = \"big\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\ncubic = true\nrepeat = [50, 50, 50]\n" + kSp)}}, 1, {"out of memory while running the task"}, "run --no-figures deck.toml -o out", false, "ulimit -v 700000 && "},
+      {"out_of_memory_reading_the_deck", {{"deck.toml", lj("[[structure]]\nname = \"big\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\ncubic = true\nrepeat = [80, 80, 80]\n" + kSp)}}, 2, {"out of memory while reading the deck"}, "run --no-figures deck.toml -o out", false, "ulimit -v 700000 && "},
       // --- the command line ------------------------------------------------------
       {"plot_not_a_folder", {}, 2, {"not a folder"}, "plot nothere"},
       {"run_without_deck", {}, 2, {"deck"}, "run"},
@@ -187,7 +192,7 @@ TEST_P(Hostile, ClearErrorOrCorrectResultNeverACrash) {
   }
   if (c.name == "setfl_tables_short_of_cutoff") std::ofstream(dir / "short.eam.alloy") << truncated_setfl();
   if (c.name == "plugin_relative_to_deck_run_from_its_folder") fs::copy_file(KPROP_PLUGIN_MORSE, dir / "morse.so");
-  const std::string cmd = "cd " + dir.path() + " && OMP_NUM_THREADS=1 timeout 120 " + KPROP_EXE + " " + c.args +
+  const std::string cmd = "cd " + dir.path() + " && " + c.limit + "OMP_NUM_THREADS=1 timeout 120 " + KPROP_EXE + " " + c.args +
                           " > log 2>&1";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status)) << c.name << ": killed by a signal";
