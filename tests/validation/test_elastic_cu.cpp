@@ -14,20 +14,13 @@
 #include "core/structure/lattice.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
+#include "tests/validation/mishin.hpp"
 #include "properties/elastic/elastic.hpp"
 
 namespace kprop {
 namespace {
 
-std::shared_ptr<Potential> mishin() {
-  try {
-    resolve_potential_file("Cu_mishin1.eam.alloy");
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-  return PotentialRegistry::global().create(
-      Options::parse("style = \"eam/alloy\"\nfile = \"Cu_mishin1.eam.alloy\"\nspecies = [\"Cu\"]\n"));
-}
+using test::mishin;
 
 constexpr double kA0 = 3.614925;  // Å, the relaxed lattice constant
 

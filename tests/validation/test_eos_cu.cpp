@@ -11,20 +11,13 @@
 #include "core/units.hpp"
 #include "potentials/potential_file.hpp"
 #include "potentials/registry.hpp"
+#include "tests/validation/mishin.hpp"
 #include "properties/eos/eos.hpp"
 
 namespace kprop {
 namespace {
 
-std::shared_ptr<Potential> mishin() {
-  try {
-    resolve_potential_file("Cu_mishin1.eam.alloy");
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-  return PotentialRegistry::global().create(
-      Options::parse("style = \"eam/alloy\"\nfile = \"Cu_mishin1.eam.alloy\"\nspecies = [\"Cu\"]\n"));
-}
+using test::mishin;
 
 TEST(EosCu, MishinLatticeConstantAndBulkModulus) {
   auto pot = mishin();

@@ -14,7 +14,7 @@
 
 #include "drivers/commands.hpp"
 #include "drivers/deck.hpp"
-#include "potentials/potential_file.hpp"
+#include "tests/validation/mishin.hpp"
 #include "tests/unit/deck_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -24,14 +24,7 @@ namespace {
 using json = nlohmann::json;
 const std::string kInputs = std::string(KPROP_TEST_DATA) + "/../../inputs/";
 
-bool have_mishin() {
-  try {
-    resolve_potential_file("Cu_mishin1.eam.alloy");
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
+bool have_mishin() { return test::mishin() != nullptr; }
 
 using test::read_json;
 

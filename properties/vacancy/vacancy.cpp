@@ -1,0 +1,168 @@
+#include "properties/vacancy/vacancy.hpp"
+
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <spglib.h>
+
+#include "core/atoms.hpp"
+#include "core/error.hpp"
+#include "core/evaluate.hpp"
+#include "core/structure/lattice.hpp"
+#include "core/structure/transforms.hpp"
+
+namespace kprop {
+
+std::vector<VacancySite> distinct_sites(const Structure& s, double symprec) {
+  const int n = static_cast<int>(s.size());
+  double lattice[3][3];  // spglib: lattice vectors as columns
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) lattice[i][j] = s.cell(j, i);
+  const Mat3 Ainv = s.cell.inverse();  // s_frac^T = r^T A^-1
+  std::vector<double> pos(3 * static_cast<std::size_t>(n));
+  std::vector<int> types(n);
+  std::map<std::string, int> type_of;
+  for (int a = 0; a < n; ++a) {
+    const Vec3 f = (s.positions[a].transpose() * Ainv).transpose();
+    for (int d = 0; d < 3; ++d) pos[3 * a + d] = f[d] - std::floor(f[d]);
+    types[a] = type_of.emplace(s.species[a], static_cast<int>(type_of.size())).first->second;
+  }
+  SpglibDataset* ds =
+      spg_get_dataset(lattice, reinterpret_cast<double(*)[3]>(pos.data()), types.data(), n, symprec);
+  if (!ds)
+    throw InputError(std::string("spglib found no symmetry: ") + spg_get_error_message(spg_get_error_code()));
+  std::map<int, int> count;  // representative atom -> multiplicity
+  for (int a = 0; a < n; ++a) ++count[ds->equivalent_atoms[a]];
+  spg_free_dataset(ds);
+  std::vector<VacancySite> sites;
+  for (const auto& [atom, m] : count) sites.push_back({atom, m, s.species[atom]});
+  return sites;
+}
+
+namespace {
+
+// spglib's space group of `s` (number, symbol); {0, ""} when none is found.
+std::pair<int, std::string> space_group(const Structure& s, double symprec) {
+  const int n = static_cast<int>(s.size());
+  double lattice[3][3];
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) lattice[i][j] = s.cell(j, i);
+  const Mat3 Ainv = s.cell.inverse();
+  std::vector<double> pos(3 * static_cast<std::size_t>(n));
+  std::vector<int> types(n, 1);
+  for (int a = 0; a < n; ++a) {
+    const Vec3 f = (s.positions[a].transpose() * Ainv).transpose();
+    for (int d = 0; d < 3; ++d) pos[3 * a + d] = f[d] - std::floor(f[d]);
+  }
+  char symbol[11] = {0};
+  const int number = spg_get_international(symbol, lattice, reinterpret_cast<double(*)[3]>(pos.data()),
+                                           types.data(), n, symprec);
+  return {number, number > 0 ? std::string(symbol) : std::string()};
+}
+
+}  // namespace
+
+std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector<Structure>& bulk,
+                                             const VacancySettings& settings, const RelaxProgress& progress) {
+  if (settings.supercells.empty()) throw InputError("vacancy: no supercell sizes");
+  for (int n : settings.supercells)
+    if (n < 1) throw InputError(fmt::format("vacancy: supercell repeat factors must be >= 1, got {}", n));
+  std::vector<VacancyResult> results(bulk.size());
+  // The batch: perfect supercells (one per structure and size), then the
+  // defect supercells (structure, site, size), all at the perfect positions.
+  std::vector<Structure> perfect, defects;
+  std::vector<std::size_t> perfect_of;  // defect k -> index into perfect
+  struct Ref {
+    std::size_t structure, point;
+  };
+  std::vector<Ref> refs;
+  for (std::size_t s = 0; s < bulk.size(); ++s) {
+    const Structure& b = bulk[s];
+    const auto species = b.species_list();
+    if (species.size() != 1)
+      throw InputError(fmt::format(
+          "vacancy: structure {} has {} species ({}); only elemental crystals are supported (the chemical "
+          "potential is the bulk energy per atom)",
+          s, species.size(), fmt::join(species, ", ")));
+    VacancyResult& r = results[s];
+    r.species = species[0];
+    r.sites = distinct_sites(b, settings.symprec);
+    std::tie(r.spacegroup_number, r.spacegroup_symbol) = space_group(b, settings.symprec);
+    const std::size_t first_perfect = perfect.size();
+    for (int n : settings.supercells) {
+      perfect.push_back(repeat(b, n, n, n));
+      perfect.back().velocities.clear();
+      if (perfect.back().size() < 2)
+        throw InputError(fmt::format("vacancy: structure {} repeated {}x{}x{} has one atom", s, n, n, n));
+    }
+    for (std::size_t site = 0; site < r.sites.size(); ++site)
+      for (std::size_t k = 0; k < settings.supercells.size(); ++k) {
+        const int n = settings.supercells[k];
+        const Structure& p = perfect[first_perfect + k];
+        VacancyPoint pt;
+        pt.site = static_cast<int>(site);
+        pt.repeat = n;
+        pt.natoms = static_cast<int>(p.size());
+        pt.v_perfect = p.volume();
+        Structure d = p;
+        // make_supercell's order is atom major: atom i of the bulk cell at
+        // translation (0,0,0) is atom i n^3 of the supercell.
+        remove_atoms(d, {static_cast<std::size_t>(r.sites[site].atom) * n * n * n});
+        refs.push_back({s, r.points.size()});
+        perfect_of.push_back(first_perfect + k);
+        defects.push_back(std::move(d));
+        r.points.push_back(std::move(pt));
+      }
+  }
+  // E(N) and the unrelaxed E(N-1): one evaluation.
+  std::vector<Structure> all = perfect;
+  all.insert(all.end(), defects.begin(), defects.end());
+  EvaluateOptions eo;
+  eo.stress = false;
+  eo.forces = false;
+  const auto ev = evaluate(calc, all, eo);
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    VacancyPoint& pt = results[refs[k].structure].points[refs[k].point];
+    pt.e_perfect = ev[perfect_of[k]].energy;
+    pt.e_unrelaxed = ev[perfect.size() + k].energy;
+    pt.e_relaxed = pt.e_unrelaxed;
+    pt.v_defect = pt.v_perfect;
+    pt.message = "not relaxed";
+  }
+  // Relaxation of every defect cell: one batch.
+  if (settings.relax_atoms && !defects.empty()) {
+    RelaxSettings rs = settings.relax;
+    rs.cell = settings.relax_cell ? CellFreedom::Hydrostatic : CellFreedom::None;
+    rs.target = TargetStress::pressure(0);
+    Atoms atoms = Atoms::from_structures(defects);
+    const auto rr = relax(calc, atoms, rs, progress);
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+      VacancyPoint& pt = results[refs[k].structure].points[refs[k].point];
+      pt.e_relaxed = rr[k].energy;
+      pt.steps = rr[k].steps;
+      pt.converged = rr[k].converged;
+      pt.message = rr[k].message;
+      defects[k] = atoms.to_structure(static_cast<int>(k));
+      pt.v_defect = defects[k].volume();
+    }
+  }
+  for (std::size_t k = 0; k < refs.size(); ++k) {
+    VacancyResult& r = results[refs[k].structure];
+    VacancyPoint& pt = r.points[refs[k].point];
+    const double N = pt.natoms, f = (N - 1) / N;
+    pt.ef_unrelaxed = pt.e_unrelaxed - f * pt.e_perfect;
+    pt.ef_relaxed = pt.e_relaxed - f * pt.e_perfect;
+    pt.relaxation_energy = pt.e_relaxed - pt.e_unrelaxed;
+    pt.relaxation_volume = pt.v_defect - f * pt.v_perfect;
+    pt.relaxation_volume_atomic = pt.relaxation_volume / (pt.v_perfect / N);
+    pt.relaxed = std::move(defects[k]);
+    pt.relaxed.velocities.clear();
+    pt.relaxed.set_energy(pt.e_relaxed);
+    if (!pt.converged) ++r.unconverged;
+  }
+  return results;
+}
+
+}  // namespace kprop
