@@ -91,7 +91,8 @@ std::string SettingSpec::expected() const {
       for (const auto& x : choices) c += (c.empty() ? "\"" : ", \"") + x + "\"";
       return "one of " + c;
     }
-    case Kind::Vector: return fmt::format("a list of {} numbers{}", length, u);
+    case Kind::Vector:
+      return length > 0 ? fmt::format("a list of {} numbers{}", length, u) : "a list of one or more numbers" + u;
   }
   return "?";
 }
@@ -117,7 +118,8 @@ std::string SettingSpec::check(const json& v) const {
           if (v.get<std::string>() == c) return "";
       return "expected " + expected();
     case Kind::Vector:
-      if (!v.is_array() || static_cast<int>(v.size()) != length) return "expected " + expected();
+      if (!v.is_array() || v.empty() || (length > 0 && static_cast<int>(v.size()) != length))
+        return "expected " + expected();
       for (const auto& x : v)
         if (!x.is_number() || !std::isfinite(x.get<double>())) return "expected " + expected();
       return "";

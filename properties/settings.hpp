@@ -32,7 +32,7 @@ struct SettingSpec {
   double max = std::numeric_limits<double>::infinity();
   bool min_exclusive = false;
   std::vector<std::string> choices;
-  int length = 0;    // Vector: number of entries
+  int length = 0;    // Vector: number of entries (0: any number, at least one)
   std::string unit;  // "K", "fs", "GPa", "" for none
   std::string help;
   std::string hint;  // appended to a range error: what a wrong value probably means ("1 bar = 1e-4 GPa")

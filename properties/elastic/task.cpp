@@ -211,8 +211,8 @@ void register_elastic(PropertyRegistry& registry) {
   t.summary = "0 K elastic constants by stress-strain (one batch, relaxed- or clamped-ion), projected on "
               "the point group; Voigt/Reuss/Hill moduli, E, nu, anisotropy, Debye temperature, Born stability";
   SettingSpec strains = optional_vector(
-      "strains", 2, "",
-      "the two strain magnitudes m; every Voigt strain (engineering shears) is applied at +m and -m");
+      "strains", 0, "",
+      "strain magnitudes m (one or more); every Voigt strain (engineering shears) is applied at +m and -m");
   strains.optional = false;
   strains.fallback = {0.005, 0.01};
   t.settings = {

@@ -161,8 +161,8 @@ void register_vacancy(PropertyRegistry& registry) {
   t.summary = "vacancy formation energies (relaxed, unrelaxed) of elemental crystals per symmetry-distinct "
               "site and supercell size, relaxation volume; all defect cells in one batch";
   SettingSpec supercells = optional_vector(
-      "supercells", 2, "",
-      "two repeat factors n: the bulk cell is repeated n x n x n (equal values: one size)");
+      "supercells", 0, "",
+      "repeat factors n (one or more): the bulk cell is repeated n x n x n");
   supercells.optional = false;
   supercells.fallback = {3, 4};
   t.settings = {

@@ -119,6 +119,8 @@ std::vector<Case> cases() {
       {"steps_negative", {{"deck.toml", lj(kAr + "[[task]]\ntype = \"md\"\nsteps = -5\ntemperature = 3\n")}}, 2, {"steps"}},
       {"thermo_every_zero", {{"deck.toml", lj(kAr + md + "thermo_every = 0\n")}}, 2, {"thermo_every"}},
       {"seed_too_large", {{"deck.toml", lj(kAr + md + "seed = 99999999999\n")}}, 2, {"seed"}},
+      {"list_setting_of_any_length", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\n[[task]]\ntype = \"elastic\"\nstrains = [0.002, 0.004, 0.006]\nrelax_atoms = false\n")}}, 0, {"\"strains\": [0.002, 0.004, 0.006]"}},
+      {"list_setting_empty", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\n[[task]]\ntype = \"elastic\"\nstrains = []\n")}}, 2, {"strains", "a list of one or more numbers"}},
       {"string_for_number", {{"deck.toml", lj(kAr + md + "timestep = \"1 fs\"\n")}}, 2, {"expected a number"}},
       // --- structures ----------------------------------------------------------
       {"strain_too_large", {{"deck.toml", lj(kAr + "[[structure]]\nname = \"s\"\nfrom = \"ar\"\nstrain = [0.6, 0, 0, 0, 0, 0]\n" + kSp)}}, 2, {"strain"}},
