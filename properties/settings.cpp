@@ -66,6 +66,13 @@ SettingSpec with_hint(SettingSpec s, std::string hint) {
   return s;
 }
 
+SettingSpec vector(std::string key, int length, json fallback, std::string unit, std::string help) {
+  SettingSpec s = optional_vector(std::move(key), length, std::move(unit), std::move(help));
+  s.optional = false;
+  s.fallback = std::move(fallback);
+  return s;
+}
+
 SettingSpec optional(SettingSpec s) {
   s.optional = true;
   return s;

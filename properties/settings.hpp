@@ -54,6 +54,8 @@ SettingSpec boolean(std::string key, bool fallback, std::string help);
 SettingSpec choice(std::string key, nlohmann::json fallback, std::vector<std::string> choices,
                    std::string help);
 SettingSpec optional_vector(std::string key, int length, std::string unit, std::string help);
+// A list of numbers with a default (length 0: any number of entries, at least one).
+SettingSpec vector(std::string key, int length, nlohmann::json fallback, std::string unit, std::string help);
 // The same setting, allowed to be absent with no default.
 SettingSpec optional(SettingSpec s);
 // The same setting with a hint for out-of-range values.

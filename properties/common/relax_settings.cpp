@@ -9,12 +9,12 @@ namespace kprop {
 
 using json = nlohmann::json;
 
-std::vector<SettingSpec> relax_setting_specs(bool with_cell) {
+std::vector<SettingSpec> relax_setting_specs(bool with_cell, double fmax) {
   using namespace setting;
   std::vector<SettingSpec> v = {
       choice("algorithm", "fire", {"fire", "cg"},
              "FIRE (Bitzek et al. 2006) or Polak-Ribiere conjugate gradients with a line search"),
-      number("fmax", 1e-3, "eV/Å", "converged when the largest force on a free degree of freedom is below this", 0, true),
+      number("fmax", fmax, "eV/Å", "converged when the largest force on a free degree of freedom is below this", 0, true),
       integer("max_steps", 2000, "step limit; a relaxation that reaches it is reported as not converged", 1),
   };
   if (with_cell) {

@@ -16,8 +16,9 @@
 
 namespace kprop {
 
-// algorithm, fmax, max_steps; with_cell adds cell, pressure, stress, stress_tol.
-std::vector<SettingSpec> relax_setting_specs(bool with_cell);
+// algorithm, fmax (default `fmax`), max_steps; with_cell adds cell,
+// pressure, stress, stress_tol.
+std::vector<SettingSpec> relax_setting_specs(bool with_cell, double fmax = 1e-3);
 
 // The RelaxSettings of validated settings (GPa converted to eV/Å^3).
 RelaxSettings relax_settings_from(const nlohmann::ordered_json& settings);

@@ -210,21 +210,15 @@ void register_elastic(PropertyRegistry& registry) {
   t.name = "elastic";
   t.summary = "0 K elastic constants by stress-strain (one batch, relaxed- or clamped-ion), projected on "
               "the point group; Voigt/Reuss/Hill moduli, E, nu, anisotropy, Debye temperature, Born stability";
-  SettingSpec strains = optional_vector(
-      "strains", 0, "",
-      "strain magnitudes m (one or more); every Voigt strain (engineering shears) is applied at +m and -m");
-  strains.optional = false;
-  strains.fallback = {0.005, 0.01};
+  SettingSpec strains = vector("strains", 0, {0.005, 0.01}, "",
+                                  "strain magnitudes m (one or more); every Voigt strain (engineering shears) is applied at +m and -m");
   t.settings = {
       strains,
       boolean("relax_atoms", true, "relax internal coordinates at every strain (relaxed-ion); false: clamped-ion"),
       number("symprec", 1e-3, "Å", "spglib's distance tolerance for the point group the tensor is projected on",
              0, true, 1),
   };
-  for (auto& r : relax_setting_specs(false)) {
-    if (r.key == "fmax") r.fallback = 1e-4;
-    t.settings.push_back(r);
-  }
+  for (auto& r : relax_setting_specs(false, 1e-4)) t.settings.push_back(r);
   t.validate = [](const nlohmann::json& s, const std::vector<std::string>& given)
       -> std::optional<std::pair<std::string, std::string>> {
     for (const auto& x : s["strains"]) {

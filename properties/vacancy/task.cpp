@@ -160,11 +160,8 @@ void register_vacancy(PropertyRegistry& registry) {
   t.name = "vacancy";
   t.summary = "vacancy formation energies (relaxed, unrelaxed) of elemental crystals per symmetry-distinct "
               "site and supercell size, relaxation volume; all defect cells in one batch";
-  SettingSpec supercells = optional_vector(
-      "supercells", 0, "",
-      "repeat factors n (one or more): the bulk cell is repeated n x n x n");
-  supercells.optional = false;
-  supercells.fallback = {3, 4};
+  SettingSpec supercells = vector("supercells", 0, {3, 4}, "",
+                                  "repeat factors n (one or more): the bulk cell is repeated n x n x n");
   t.settings = {
       supercells,
       boolean("relax_atoms", true, "relax the atoms of the defect supercells (false: unrelaxed only)"),
@@ -174,10 +171,7 @@ void register_vacancy(PropertyRegistry& registry) {
              "with relax_cell: converged when the pressure is this close to zero", 0, true),
       number("symprec", 1e-3, "Å", "spglib's distance tolerance for the symmetry-distinct sites", 0, true, 1),
   };
-  for (auto& r : relax_setting_specs(false)) {
-    if (r.key == "fmax") r.fallback = 1e-4;
-    t.settings.push_back(r);
-  }
+  for (auto& r : relax_setting_specs(false, 1e-4)) t.settings.push_back(r);
   t.validate = [](const nlohmann::json& s, const std::vector<std::string>& given)
       -> std::optional<std::pair<std::string, std::string>> {
     for (const auto& x : s["supercells"]) {

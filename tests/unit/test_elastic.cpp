@@ -19,16 +19,14 @@
 #include "drivers/deck.hpp"
 #include "potentials/registry.hpp"
 #include "properties/elastic/elastic.hpp"
+#include "tests/unit/argon.hpp"
 #include "tests/unit/deck_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace kprop {
 namespace {
 
-std::shared_ptr<Potential> argon() {
-  return PotentialRegistry::global().create(Options::parse(
-      "style = \"lj/cut\"\nspecies = [\"Ar\"]\nepsilon = 0.0104\nsigma = 3.4\ncutoff = 8.0\n"));
-}
+using test::argon;
 
 // The fcc cell of argon at zero pressure: secant iterations on P(a) of the
 // one-atom cell until |P| < 1e-9 GPa (the moduli are ~3 GPa).

@@ -20,16 +20,14 @@
 #include "drivers/deck.hpp"
 #include "potentials/registry.hpp"
 #include "properties/vacancy/vacancy.hpp"
+#include "tests/unit/argon.hpp"
 #include "tests/unit/deck_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace kprop {
 namespace {
 
-std::shared_ptr<Potential> argon() {
-  return PotentialRegistry::global().create(Options::parse(
-      "style = \"lj/cut\"\nspecies = [\"Ar\"]\nepsilon = 0.0104\nsigma = 3.4\ncutoff = 8.0\n"));
-}
+using test::argon;
 
 // beta-W (A15 with one species): sites 2a (multiplicity 2) and 6c (6).
 Structure beta_w(double a) {
