@@ -152,43 +152,57 @@ Atoms Atoms::from_structures(const std::vector<Structure>& systems) {
   return a;
 }
 
-Structure Atoms::to_structure(int s) const {
+Structure Atoms::to_structure(int s) const { return to_structures({s}).front(); }
+
+std::vector<Structure> Atoms::to_structures(const std::vector<int>& systems) const {
+  // One copy of each view for all the systems asked for.
   auto x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->x);
   auto v = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->v);
   auto mass = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->mass);
   auto type = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->type);
   auto mask = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), this->mask);
-  Structure st;
-  const Box& b = box_host_(s);
-  st.cell = box_cell(b);
-  for (int d = 0; d < 3; ++d) st.pbc[d] = b.pbc[d] != 0;
-  bool any_fixed = false;
-  for (int i = first(s); i < first(s + 1); ++i) {
-    st.positions.emplace_back(x(i, 0), x(i, 1), x(i, 2));
-    st.species.push_back(species_[type(i)]);
-    st.masses.push_back(mass(i));
-    if (has_velocities_) st.velocities.emplace_back(v(i, 0), v(i, 1), v(i, 2));
-    st.movable.push_back({(mask(i) & kMovableX) != 0, (mask(i) & kMovableY) != 0,
-                          (mask(i) & kMovableZ) != 0});
-    any_fixed = any_fixed || (mask(i) & kMovableAll) != kMovableAll;
-  }
-  if (!any_fixed) st.movable.clear();
-  return st;
-}
-
-std::vector<Vec3> Atoms::unwrapped_positions(int s) const {
-  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
-  auto img = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), image);
-  const Mat3 h = box_cell(box_host_(s));
-  std::vector<Vec3> out;
-  out.reserve(static_cast<std::size_t>(count(s)));
-  for (int i = first(s); i < first(s + 1); ++i) {
-    Vec3 r(xh(i, 0), xh(i, 1), xh(i, 2));
-    for (int d = 0; d < 3; ++d) r += img(i, d) * h.row(d).transpose();
-    out.push_back(r);
+  std::vector<Structure> out;
+  out.reserve(systems.size());
+  for (int s : systems) {
+    Structure st;
+    const Box& b = box_host_(s);
+    st.cell = box_cell(b);
+    for (int d = 0; d < 3; ++d) st.pbc[d] = b.pbc[d] != 0;
+    bool any_fixed = false;
+    for (int i = first(s); i < first(s + 1); ++i) {
+      st.positions.emplace_back(x(i, 0), x(i, 1), x(i, 2));
+      st.species.push_back(species_[type(i)]);
+      st.masses.push_back(mass(i));
+      if (has_velocities_) st.velocities.emplace_back(v(i, 0), v(i, 1), v(i, 2));
+      st.movable.push_back({(mask(i) & kMovableX) != 0, (mask(i) & kMovableY) != 0,
+                            (mask(i) & kMovableZ) != 0});
+      any_fixed = any_fixed || (mask(i) & kMovableAll) != kMovableAll;
+    }
+    if (!any_fixed) st.movable.clear();
+    out.push_back(std::move(st));
   }
   return out;
 }
+
+std::vector<std::vector<Vec3>> Atoms::unwrapped_positions(const std::vector<int>& systems) const {
+  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+  auto img = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), image);
+  std::vector<std::vector<Vec3>> out;
+  for (int s : systems) {
+    const Mat3 h = box_cell(box_host_(s));
+    std::vector<Vec3> r;
+    r.reserve(static_cast<std::size_t>(count(s)));
+    for (int i = first(s); i < first(s + 1); ++i) {
+      Vec3 p(xh(i, 0), xh(i, 1), xh(i, 2));
+      for (int d = 0; d < 3; ++d) p += img(i, d) * h.row(d).transpose();
+      r.push_back(p);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Vec3> Atoms::unwrapped_positions(int s) const { return unwrapped_positions(std::vector<int>{s}).front(); }
 
 void Atoms::set_box(int s, const Box& b) {
   box_host_(s) = b;

@@ -34,9 +34,13 @@ class Atoms {
   // System s back on the host, with its current positions, velocities and
   // cell (positions as stored: wrapped at the last neighbor rebuild).
   Structure to_structure(int s) const;
+  // The same for several systems with one device->host copy (use it in
+  // loops over systems: to_structure copies the whole batch each call).
+  std::vector<Structure> to_structures(const std::vector<int>& systems) const;
   // Positions of system s with the periodic images crossed since the start
   // added back (x + n h, LAMMPS's xu): continuous trajectories for MSDs.
   std::vector<Vec3> unwrapped_positions(int s) const;
+  std::vector<std::vector<Vec3>> unwrapped_positions(const std::vector<int>& systems) const;
 
   int natoms() const { return natoms_; }
   int nsystems() const { return static_cast<int>(first_host_.size()) - 1; }

@@ -511,13 +511,9 @@ std::vector<RelaxResult> relax(Calculator& calc, Atoms& atoms_in, const RelaxSet
   auto compact = [&]() {
     write_back();
     std::vector<int> keep;
-    std::vector<Structure> structures;
     for (int k = 0; k < atoms->nsystems(); ++k)
-      if (sys[orig[k]].running) {
-        keep.push_back(k);
-        structures.push_back(atoms->to_structure(k));
-      }
-    Atoms next = Atoms::from_structures(structures);
+      if (sys[orig[k]].running) keep.push_back(k);
+    Atoms next = Atoms::from_structures(atoms->to_structures(keep));
     const int m = static_cast<int>(keep.size());
     Kokkos::View<double* [3]> vel2("relax_velocity", next.natoms()), gprev2;
     if (!fire) gprev2 = Kokkos::View<double* [3]>("relax_gradient_prev", next.natoms());

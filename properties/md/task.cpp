@@ -163,7 +163,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       thermo[k] << line << "\n";
       if (step > equilibration || (step == equilibration && step > 0)) {
         samples[k].push_back(row);
-        cell_sum[k] += dyn.thermo(k).cell;
+        cell_sum[k] += th.cell;
       }
     }
   };
@@ -174,9 +174,13 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   auto frame = [&]() {
     auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
     auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), calc.per_atom_energy());
+    std::vector<int> all(nsys);
+    for (int k = 0; k < nsys; ++k) all[k] = k;
+    auto frames = atoms.to_structures(all);
+    auto unwrapped = atoms.unwrapped_positions(all);
     for (int k = 0; k < nsys; ++k) {
-      Structure st = atoms.to_structure(k);
-      st.positions = atoms.unwrapped_positions(k);
+      Structure& st = frames[k];
+      st.positions = std::move(unwrapped[k]);
       st.info["time"] = fmt::format("{}", dyn.thermo(k).time);
       st.info["step"] = std::to_string(dyn.step());
       st.set_energy(dyn.thermo(k).potential);
@@ -232,6 +236,9 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       thermo_every, equilibration, s.at("equilibration").is_null() ? " (default: steps/5)" : "", kBlocks);
   ojson warnings = ojson::array();
   ojson list = ojson::array(), summary = ojson::array();
+  std::vector<int> all(nsys);
+  for (int k = 0; k < nsys; ++k) all[k] = k;
+  const std::vector<Structure> last_frames = atoms.to_structures(all);
   for (int k = 0; k < nsys; ++k) {
     ojson sj, avg, row;
     sj["name"] = items[k].label;
@@ -285,7 +292,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     const Thermo last = dyn.thermo(k);
     sj["final"] = {{"temperature", last.temperature}, {"potential", last.potential},
                    {"conserved", last.conserved}, {"volume", last.volume}};
-    const Structure last_frame = atoms.to_structure(k);
+    const Structure& last_frame = last_frames[k];
     write_extxyz(ctx.path(items[k].label + ".xyz"), last_frame);
     // For consumers: the last frame, and the last frame mapped affinely onto
     // the mean cell of the sampled part (velocities kept in both).

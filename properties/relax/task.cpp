@@ -47,10 +47,15 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
                 {"history_csv", "step, energy eV, fmax eV/Å, stress error GPa"}};
   ojson list = ojson::array(), summary = ojson::array();
   std::vector<std::string> failed;
+  // The relaxed structures and forces, copied to the host once.
+  std::vector<int> all(items.size());
+  for (std::size_t s = 0; s < items.size(); ++s) all[s] = static_cast<int>(s);
+  std::vector<Structure> relaxed_structures = atoms.to_structures(all);
+  auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
   for (std::size_t s = 0; s < items.size(); ++s) {
     const int si = static_cast<int>(s);
     const RelaxResult& r = results[s];
-    Structure out = atoms.to_structure(si);
+    Structure& out = relaxed_structures[s];
     // Configurational stress -W/V: velocities carried by the input do not count.
     const Mat3 stress = calc.configurational_stress(si);
     const double n = static_cast<double>(out.size());
@@ -93,7 +98,6 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
     out.set_stress(stress);
     out.velocities.clear();
     ExtraColumn forces{"forces", 3, {}, 'R', {}};
-    auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms.f);
     for (int i = atoms.first(si); i < atoms.first(si) + atoms.count(si); ++i)
       for (int d = 0; d < 3; ++d) forces.values.push_back(f(i, d));
     write_extxyz(ctx.path(items[s].label + ".xyz"), out, {forces});

@@ -138,13 +138,16 @@ std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector
     rs.target = TargetStress::pressure(0);
     Atoms atoms = Atoms::from_structures(defects);
     const auto rr = relax(calc, atoms, rs, progress);
+    std::vector<int> all(refs.size());
+    for (std::size_t k = 0; k < refs.size(); ++k) all[k] = static_cast<int>(k);
+    std::vector<Structure> finals = atoms.to_structures(all);
     for (std::size_t k = 0; k < refs.size(); ++k) {
       VacancyPoint& pt = results[refs[k].structure].points[refs[k].point];
       pt.e_relaxed = rr[k].energy;
       pt.steps = rr[k].steps;
       pt.converged = rr[k].converged;
       pt.message = rr[k].message;
-      defects[k] = atoms.to_structure(static_cast<int>(k));
+      defects[k] = std::move(finals[k]);
       pt.v_defect = defects[k].volume();
     }
   }
