@@ -246,38 +246,171 @@ void derive_elastic_moduli(const Structure& s, ElasticResult& r) {
   }
 }
 
+PolynomialFit fit_polynomial(const std::vector<double>& x, const std::vector<double>& y, int degree) {
+  const int n = static_cast<int>(x.size()), p = degree + 1;
+  if (n < p || degree < 0) throw InputError(fmt::format("elastic: {} points cannot fit a polynomial of degree {}", n, degree));
+  // Scaled abscissa t = x / xs keeps X^T X well conditioned (x = e^2 ~ 1e-4).
+  double xs = 0;
+  for (double v : x) xs = std::max(xs, std::abs(v));
+  if (xs == 0) xs = 1;
+  Eigen::MatrixXd X(n, p);
+  Eigen::VectorXd Y(n);
+  for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < p; ++k) X(i, k) = std::pow(x[i] / xs, k);
+    Y[i] = y[i];
+  }
+  const Eigen::VectorXd b = X.colPivHouseholderQr().solve(Y);
+  const Eigen::VectorXd res = Y - X * b;
+  PolynomialFit f;
+  f.points = n;
+  f.dof = n - p;
+  f.rms_residual = std::sqrt(res.squaredNorm() / n);
+  const double s2 = f.dof > 0 ? res.squaredNorm() / f.dof : 0.0;
+  const Eigen::MatrixXd cov = s2 * (X.transpose() * X).inverse();
+  for (int k = 0; k < p; ++k) {
+    const double scale = std::pow(xs, -k);
+    f.coefficients.push_back(b[k] * scale);
+    f.errors.push_back(std::sqrt(std::max(0.0, cov(k, k))) * scale);
+  }
+  return f;
+}
+
+namespace {
+
+// Mehl's strains in the cube axes (see EnergyStrainPoint in elastic.hpp).
+Mat3 energy_strain_tensor(int kind, double e) {
+  Mat3 eps = Mat3::Zero();
+  if (kind == 0) {
+    eps(0, 0) = e;
+    eps(1, 1) = -e;
+    eps(2, 2) = e * e / (1 - e * e);
+  } else if (kind == 1) {
+    eps(0, 1) = eps(1, 0) = e / 2;
+    eps(2, 2) = e * e / (4 - e * e);
+  } else if (kind == 2) {
+    eps = e * Mat3::Identity();
+  }
+  return eps;
+}
+
+const char* kCubicHint = "method = \"energy-strain\" applies only to cubic crystals; use method = \"stress-strain\"";
+
+// C' , C44, B from the energies (docs/elastic.md, "Energy-strain").
+void fit_energy_strain(EnergyStrainResult& es, int magnitudes) {
+  const double gpa = units::ev_per_a3_to_gpa;
+  const double E0 = es.points[0].energy, V0 = es.points[0].volume;
+  es.V0 = V0;
+  std::vector<double> x[3], y[3];
+  for (const auto& p : es.points) {
+    const double yv = (p.energy - E0) / V0 * gpa;
+    for (int k = 0; k < 3; ++k) {
+      if (p.kind != -1 && p.kind != k) continue;
+      // Isotropic: Birch's Eulerian strain f = ((V0/V)^(2/3) - 1)/2, in
+      // which a cubic is the third-order Birch-Murnaghan EOS.
+      x[k].push_back(k == 2 ? (std::pow(V0 / p.volume, 2.0 / 3.0) - 1) / 2 : p.strain * p.strain);
+      y[k].push_back(yv);
+    }
+  }
+  // In e^2: c0 + c1 e^2, and + c2 e^4 once three or more magnitudes leave
+  // a distinct point over (the residuals then measure what the polynomial
+  // misses, not only the +-e asymmetry). In f: quadratic with one magnitude
+  // (3 points), cubic (Birch-Murnaghan 3) with more.
+  const int even_degree = magnitudes >= 3 ? 2 : 1;
+  const int eos_degree = magnitudes >= 2 ? 3 : 2;
+  es.orthorhombic = fit_polynomial(x[0], y[0], even_degree);
+  es.monoclinic = fit_polynomial(x[1], y[1], even_degree);
+  es.isotropic = fit_polynomial(x[2], y[2], eos_degree);
+  es.C_prime = es.orthorhombic.coefficients[1] / 2;
+  es.C_prime_err = es.orthorhombic.errors[1] / 2;
+  es.C44 = 2 * es.monoclinic.coefficients[1];
+  es.C44_err = 2 * es.monoclinic.errors[1];
+  // y = E/V0 = sum c_k f^k; df/dV = -1/(3 V0) and d2f/dV2 = 5/(9 V0^2) at V0:
+  // P = -dE/dV = c1/3, B = V0 d2E/dV2 = (2 c2 + 5 c1)/9.
+  const auto& c = es.isotropic.coefficients;
+  const auto& ce = es.isotropic.errors;
+  es.B = (2 * c[2] + 5 * c[1]) / 9;
+  es.B_err = std::hypot(2 * ce[2], 5 * ce[1]) / 9;
+  es.pressure = c[1] / 3;
+  es.C11 = es.B + 4 * es.C_prime / 3;
+  es.C12 = es.B - 2 * es.C_prime / 3;
+  es.C11_err = std::hypot(es.B_err, 4 * es.C_prime_err / 3);
+  es.C12_err = std::hypot(es.B_err, 2 * es.C_prime_err / 3);
+}
+
+Mat6 zero_below(Mat6 C, double rel) {
+  const double big = C.cwiseAbs().maxCoeff();
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 6; ++j)
+      if (std::abs(C(i, j)) < rel * big) C(i, j) = 0;
+  return C;
+}
+
+}  // namespace
+
 std::vector<ElasticResult> elastic_constants(Calculator& calc, const std::vector<Structure>& structures,
                                              const ElasticSettings& settings, const RelaxProgress& progress) {
   if (settings.strains.empty()) throw InputError("elastic: no strain magnitudes");
   for (double m : settings.strains)
     if (!(m > 0) || !(m < 0.2)) throw InputError(fmt::format("elastic: strain magnitude {} not in (0, 0.2)", m));
+  const bool energy = settings.method == ElasticMethod::EnergyStrain;
   std::vector<double> values;  // the strains of one component: +-m
   for (double m : settings.strains) {
     values.push_back(-m);
     values.push_back(m);
   }
   std::sort(values.begin(), values.end());
-  const int per = 1 + 6 * static_cast<int>(values.size());
+  const int ncomp = energy ? 3 : 6;
+  const int per = 1 + ncomp * static_cast<int>(values.size());
 
   std::vector<ElasticResult> results(structures.size());
   std::vector<Structure> batch;
   batch.reserve(structures.size() * per);
   for (std::size_t k = 0; k < structures.size(); ++k) {
-    auto& pts = results[k].points;
-    pts.push_back(StressStrainPoint{});
+    ElasticResult& res = results[k];
+    res.method = settings.method;
+    res.standard_rotation = Mat3::Identity();
+    if (!find_point_group(structures[k], settings.symprec, res)) {
+      res.C = Mat6::Zero();
+      if (energy)
+        throw InputError(fmt::format("elastic: structure {} of the task: no symmetry found ({}); {}", k + 1,
+                                     res.symmetry_error, kCubicHint));
+    }
+    if (energy && res.crystal_system != "cubic")
+      throw InputError(fmt::format("elastic: structure {} of the task is {} (space group {} {}); {}", k + 1,
+                                   res.crystal_system, res.spacegroup_symbol, res.spacegroup_number, kCubicHint));
     batch.push_back(structures[k]);
-    for (int j = 0; j < 6; ++j)
-      for (double e : values) {
-        Vec6 ev = Vec6::Zero();
-        ev[j] = e;
-        Structure c = structures[k];
-        apply_strain(c, voigt::strain_to_tensor(ev));
-        StressStrainPoint p;
-        p.component = j;
-        p.strain = e;
-        pts.push_back(p);
-        batch.push_back(std::move(c));
-      }
+    if (energy) {
+      auto& pts = res.energy_strain.points;
+      pts.push_back(EnergyStrainPoint{});
+      // Mehl's strains are defined in the cube axes: eps = Q^T eps_std Q.
+      const Mat3& Q = res.standard_rotation;
+      for (int kind = 0; kind < 3; ++kind)
+        for (double e : values) {
+          Structure c = structures[k];
+          const Mat3 eps = Q.transpose() * energy_strain_tensor(kind, e) * Q;
+          apply_strain(c, eps);
+          EnergyStrainPoint p;
+          p.kind = kind;
+          p.strain = e;
+          pts.push_back(p);
+          batch.push_back(std::move(c));
+        }
+    } else {
+      auto& pts = res.points;
+      pts.push_back(StressStrainPoint{});
+      for (int j = 0; j < 6; ++j)
+        for (double e : values) {
+          Vec6 ev = Vec6::Zero();
+          ev[j] = e;
+          Structure c = structures[k];
+          apply_strain(c, voigt::strain_to_tensor(ev));
+          StressStrainPoint p;
+          p.component = j;
+          p.strain = e;
+          pts.push_back(p);
+          batch.push_back(std::move(c));
+        }
+    }
   }
   Atoms atoms = Atoms::from_structures(batch);
   std::vector<RelaxResult> relaxed;
@@ -292,29 +425,46 @@ std::vector<ElasticResult> elastic_constants(Calculator& calc, const std::vector
     ElasticResult& res = results[k];
     for (int p = 0; p < per; ++p) {
       const int b = static_cast<int>(k) * per + p;
-      StressStrainPoint& pt = res.points[p];
-      pt.stress = voigt::from_tensor(calc.configurational_stress(b)) * gpa;
-      pt.energy = calc.energy(b);
-      if (settings.relax_atoms) {
-        pt.converged = relaxed[b].converged;
-        pt.steps = relaxed[b].steps;
-        res.unconverged += !pt.converged;
+      const Vec6 stress = voigt::from_tensor(calc.configurational_stress(b)) * gpa;
+      const bool converged = settings.relax_atoms ? relaxed[b].converged : true;
+      const long steps = settings.relax_atoms ? relaxed[b].steps : 0;
+      res.unconverged += !converged;
+      if (energy) {
+        EnergyStrainPoint& pt = res.energy_strain.points[p];
+        pt.stress = stress;
+        pt.energy = calc.energy(b);
+        pt.volume = batch[b].volume();
+        pt.converged = converged;
+        pt.steps = steps;
+      } else {
+        StressStrainPoint& pt = res.points[p];
+        pt.stress = stress;
+        pt.energy = calc.energy(b);
+        pt.converged = converged;
+        pt.steps = steps;
       }
     }
-    fit_stress_strain(res.points, res.C_raw, res.C_raw_err);
-    res.C_sym = 0.5 * (res.C_raw + res.C_raw.transpose());
-    res.asymmetry = 0.5 * (res.C_raw - res.C_raw.transpose()).cwiseAbs().maxCoeff();
-    res.standard_rotation = Mat3::Identity();
-    if (find_point_group(structures[k], settings.symprec, res))
-      res.C = project_stiffness(res.C_sym, res.rotations);
-    else
-      res.C = res.C_sym;
-    res.projection_deviation = (res.C - res.C_sym).cwiseAbs().maxCoeff();
-    res.C_standard = rotate_stiffness(res.C, res.standard_rotation);
-    const double big = res.C_standard.cwiseAbs().maxCoeff();
-    for (int i = 0; i < 6; ++i)
-      for (int j = 0; j < 6; ++j)
-        if (std::abs(res.C_standard(i, j)) < 1e-12 * big) res.C_standard(i, j) = 0;
+    if (energy) {
+      EnergyStrainResult& es = res.energy_strain;
+      fit_energy_strain(es, static_cast<int>(settings.strains.size()));
+      Mat6 Cs = Mat6::Zero();
+      for (int i = 0; i < 3; ++i) {
+        for (int j = 0; j < 3; ++j) Cs(i, j) = i == j ? es.C11 : es.C12;
+        Cs(i + 3, i + 3) = es.C44;
+      }
+      res.C_standard = Cs;
+      res.C = zero_below(rotate_stiffness(Cs, res.standard_rotation.transpose()), 1e-12);
+      res.C_raw = res.C_sym = res.C;  // no per-component fit: the tensor is built from C', C44, B
+      res.asymmetry = 0;
+      res.projection_deviation = 0;
+    } else {
+      fit_stress_strain(res.points, res.C_raw, res.C_raw_err);
+      res.C_sym = 0.5 * (res.C_raw + res.C_raw.transpose());
+      res.asymmetry = 0.5 * (res.C_raw - res.C_raw.transpose()).cwiseAbs().maxCoeff();
+      res.C = res.symmetry_found ? project_stiffness(res.C_sym, res.rotations) : res.C_sym;
+      res.projection_deviation = (res.C - res.C_sym).cwiseAbs().maxCoeff();
+      res.C_standard = zero_below(rotate_stiffness(res.C, res.standard_rotation), 1e-12);
+    }
     derive_elastic_moduli(structures[k], res);
   }
   return results;

@@ -9,6 +9,12 @@
 // group (spglib) and the derived moduli (Voigt, Reuss, Hill), the universal
 // anisotropy, sound velocities, the Debye temperature and Born stability are
 // computed from the projected tensor. Formulas: docs/elastic.md.
+//
+// For cubic crystals the energy-strain method (ElasticMethod::EnergyStrain)
+// instead fits the energies of Mehl's volume-conserving orthorhombic and
+// monoclinic strains (M. J. Mehl, Phys. Rev. B 47, 2493 (1993)) and of
+// isotropic strains (an equation of state of the same cell): C' = (C11 -
+// C12)/2, C44 and B, hence C11 = B + 4C'/3, C12 = B - 2C'/3.
 #pragma once
 
 #include <string>
@@ -26,8 +32,12 @@ namespace kprop {
 using Mat6 = Eigen::Matrix<double, 6, 6>;
 using Vec6 = voigt::Vec6;
 
+enum class ElasticMethod { StressStrain, EnergyStrain };
+
 struct ElasticSettings {
-  // Strain magnitudes; each Voigt strain is applied at +m and -m for every m.
+  ElasticMethod method = ElasticMethod::StressStrain;
+  // Strain magnitudes; each Voigt strain (stress-strain), or each of the
+  // three energy-strain deformations, is applied at +m and -m for every m.
   std::vector<double> strains = {0.005, 0.01};
   bool relax_atoms = true;  // relaxed-ion (true) or clamped-ion (false)
   RelaxSettings relax;      // when relax_atoms (cell degrees of freedom ignored)
@@ -54,8 +64,61 @@ struct BornCondition {
   bool holds = false;
 };
 
+// Energy-strain method (cubic crystals), in the crystal's standard (cube)
+// axes; kind 0, 1, 2 with parameter e:
+//   orthorhombic  eps = diag(e, -e, e^2 / (1 - e^2))      (volume conserved)
+//                 E/V0 = E0/V0 + 2 C' e^2 + O(e^4),  C' = (C11 - C12)/2
+//   monoclinic    eps_xy = eps_yx = e/2, eps_zz = e^2 / (4 - e^2)   (volume conserved)
+//                 E/V0 = E0/V0 + C44 e^2 / 2 + O(e^4)
+//   isotropic     eps = e 1, V = V0 (1 + e)^3
+//                 B = V0 d^2E/dV^2 at V0, from E/V0 as a polynomial in
+//                 Birch's Eulerian strain f = ((V0/V)^(2/3) - 1)/2 (the
+//                 cubic is the third-order Birch-Murnaghan EOS):
+//                 E/V0 = sum c_k f^k, B = (2 c2 + 5 c1)/9, P = c1/3
+// (Mehl, PRB 47, 2493 (1993); Phuthi et al., ACS Omega 9, 10904 (2024)).
+// E(e) = E(-e) for the first two (the two strains are mirror images under
+// the cubic group), so they are fitted as polynomials in e^2.
+struct EnergyStrainPoint {
+  int kind = -1;        // -1 unstrained, 0 orthorhombic, 1 monoclinic, 2 isotropic
+  double strain = 0;    // e (1)
+  double energy = 0;    // eV per cell
+  double volume = 0;    // Å^3
+  Vec6 stress = Vec6::Zero();  // GPa, input frame
+  bool converged = true;
+  long steps = 0;
+};
+
+// Least-squares polynomial y = sum_k c_k x^k, k = 0..degree, with the
+// standard errors of the coefficients, sqrt(diag(s^2 (X^T X)^-1)) with
+// s^2 = SSR / dof (0 when dof = 0), and the rms residual.
+struct PolynomialFit {
+  std::vector<double> coefficients;
+  std::vector<double> errors;
+  double rms_residual = 0;
+  int points = 0;
+  int dof = 0;  // points - (degree + 1)
+};
+PolynomialFit fit_polynomial(const std::vector<double>& x, const std::vector<double>& y, int degree);
+
+struct EnergyStrainResult {
+  std::vector<EnergyStrainPoint> points;  // the unstrained cell first
+  double V0 = 0;                          // Å^3, the unstrained cell
+  // Fits of (E - E0_first) / V0 in GPa (eV/Å^3 x 160.2): orthorhombic and
+  // monoclinic against x = e^2 (degree 1 with one or two magnitudes, 2 with
+  // three or more), isotropic against x = f (degree 2 with one magnitude, 3
+  // with more).
+  PolynomialFit orthorhombic, monoclinic, isotropic;
+  double C_prime = 0, C_prime_err = 0;  // GPa: orthorhombic c_1 / 2
+  double C44 = 0, C44_err = 0;          // GPa: monoclinic 2 c_1
+  double B = 0, B_err = 0;              // GPa: isotropic (2 c2 + 5 c1)/9 (= V d^2E/dV^2)
+  double pressure = 0;                  // GPa: isotropic c1/3 (-dE/dV at V0)
+  double C11 = 0, C11_err = 0, C12 = 0, C12_err = 0;  // GPa: B + 4C'/3, B - 2C'/3
+};
+
 struct ElasticResult {
-  std::vector<StressStrainPoint> points;  // the unstrained cell first, then 6 x 2 x strains.size()
+  ElasticMethod method = ElasticMethod::StressStrain;
+  EnergyStrainResult energy_strain;       // method EnergyStrain only
+  std::vector<StressStrainPoint> points;  // stress-strain only  // the unstrained cell first, then 6 x 2 x strains.size()
   int unconverged = 0;                    // relaxations that did not converge
 
   // The fit, GPa: C(i, j) = d sigma_i / d e_j, with standard errors.
@@ -104,7 +167,8 @@ struct ElasticResult {
 };
 
 // The elastic tensor of every structure (all strained cells in one batch).
-// InputError for invalid settings (no strains, a strain <= 0 or >= 0.2).
+// InputError for invalid settings (no strains, a strain <= 0 or >= 0.2) and,
+// with the energy-strain method, for a structure that is not cubic.
 std::vector<ElasticResult> elastic_constants(Calculator& calc, const std::vector<Structure>& structures,
                                              const ElasticSettings& settings,
                                              const RelaxProgress& progress = {});

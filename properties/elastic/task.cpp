@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/calculator.hpp"
+#include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/voigt.hpp"
 #include "properties/common/relax_settings.hpp"
@@ -45,10 +46,28 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   settings.relax_atoms = s.at("relax_atoms").get<bool>();
   settings.symprec = s.at("symprec").get<double>();
   settings.relax = relax_settings_from(s);
+  const std::string method = s.at("method").get<std::string>();
+  settings.method = method == "energy-strain" ? ElasticMethod::EnergyStrain : ElasticMethod::StressStrain;
+  const bool energy = settings.method == ElasticMethod::EnergyStrain;
+  if (energy) {
+    // Refuse a non-cubic structure before any work, naming it and the key.
+    for (std::size_t k = 0; k < structures.size(); ++k) {
+      ElasticResult sym;
+      const bool found = find_point_group(structures[k], settings.symprec, sym);
+      if (!found || sym.crystal_system != "cubic")
+        throw InputError(fmt::format(
+            "elastic: method = \"energy-strain\" applies only to cubic crystals, but structure '{}' is {}; "
+            "use method = \"stress-strain\" (the default)",
+            items[k].label,
+            found ? fmt::format("{} (space group {} {})", sym.crystal_system, sym.spacegroup_symbol,
+                                sym.spacegroup_number)
+                  : "of unknown symmetry (" + sym.symmetry_error + ")"));
+    }
+  }
 
   Calculator calc(ctx.potential);
   const long total = settings.relax_atoms ? settings.relax.max_steps : 0;
-  const std::size_t ncells = structures.size() * (1 + 12 * settings.strains.size());
+  const std::size_t ncells = structures.size() * (1 + (energy ? 6 : 12) * settings.strains.size());
   const auto results = elastic_constants(calc, structures, settings, [&](long step, int running) {
     ctx.progress(step, total, fmt::format("{} of {} strained cells relaxing", running, ncells));
   });
@@ -78,15 +97,29 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                                "ASE sign), energy eV per cell, relaxation converged"}};
   std::string mags;
   for (double m : settings.strains) mags += (mags.empty() ? "" : ", ") + fmt::format("{}", m);
+  const std::string ions = settings.relax_atoms
+                               ? fmt::format("relaxed at every strain (fmax {} eV/Å)", settings.relax.fmax)
+                               : std::string("fixed (clamped-ion)");
+  if (energy) {
+    j["units"]["energy_strain"] =
+        "C_prime, C44, B, C11, C12, their errors, pressure, fit coefficients and rms residuals: GPa "
+        "(energies per V0, eV/Å^3 x 160.2177); V0 Å^3; strain e 1; energy eV per cell";
+    j["method"] = fmt::format(
+        "energy-strain (cubic): Mehl's volume-conserving orthorhombic strain diag(e, -e, e^2/(1-e^2)) "
+        "(Delta E/V0 = 2 C' e^2 + O(e^4)) and monoclinic strain eps_xy = e/2, eps_zz = e^2/(4-e^2) "
+        "(Delta E/V0 = C44 e^2/2 + O(e^4)) in the cube axes, e = +-{}, fitted as polynomials in e^2; B = V0 "
+        "E''(V0) from isotropic strains of the same magnitudes (E/V0 a polynomial in Birch's Eulerian strain f, cubic = "
+        "Birch-Murnaghan 3); C11 = B + 4C'/3, C12 = B - 2C'/3; internal "
+        "coordinates {}",
+        mags, ions);
+  } else
   j["method"] = fmt::format(
       "stress-strain: each Voigt strain (xx yy zz yz xz xy, engineering shears) at +-{} and the "
       "unstrained cell, internal coordinates {}; C_ij = least-squares slope of sigma_i against e_j "
       "(ASE stress sign, sigma = C e), standard errors from the regression; symmetrized (C + C^T)/2 and "
       "averaged over the point group (spglib, symprec {} Å); moduli from the projected tensor "
       "(Voigt, Reuss, Hill as pymatgen)",
-      mags, settings.relax_atoms ? fmt::format("relaxed at every strain (fmax {} eV/Å)", settings.relax.fmax)
-                                 : "fixed (clamped-ion)",
-      settings.symprec);
+      mags, ions, settings.symprec);
   j["strains"] = settings.strains;
   j["relax_atoms"] = settings.relax_atoms;
   ojson list = ojson::array(), summary = ojson::array();
@@ -99,23 +132,66 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     sj["natoms"] = structures[k].size();
     sj["volume"] = structures[k].volume();
 
-    std::ostringstream csv;
-    csv << "component,strain,sxx_GPa,syy_GPa,szz_GPa,syz_GPa,sxz_GPa,sxy_GPa,energy_eV,converged\n";
-    for (const auto& p : r.points) {
-      csv << (p.component < 0 ? "none" : voigt::kNames[p.component]) << ',' << fmt::format("{}", p.strain);
-      for (int i = 0; i < 6; ++i) csv << ',' << fmt::format("{}", p.stress[i]);
-      csv << ',' << fmt::format("{}", p.energy) << ',' << (p.converged ? "true" : "false") << '\n';
+    const Vec6 stress0 = energy ? r.energy_strain.points[0].stress : r.points[0].stress;
+    std::size_t npoints = 0;
+    if (energy) {
+      const EnergyStrainResult& es = r.energy_strain;
+      npoints = es.points.size();
+      std::ostringstream csv;
+      csv << "strain_type,strain,volume_A3,energy_eV,sxx_GPa,syy_GPa,szz_GPa,syz_GPa,sxz_GPa,sxy_GPa,converged\n";
+      static const char* kinds[] = {"orthorhombic", "monoclinic", "isotropic"};
+      for (const auto& p : es.points) {
+        csv << (p.kind < 0 ? "none" : kinds[p.kind]) << ',' << fmt::format("{},{},{}", p.strain, p.volume, p.energy);
+        for (int i = 0; i < 6; ++i) csv << ',' << fmt::format("{}", p.stress[i]);
+        csv << ',' << (p.converged ? "true" : "false") << '\n';
+      }
+      const std::string csv_name = label + ".energy_strain.csv";
+      write_file_atomic(ctx.path(csv_name), csv.str());
+      auto fit_json = [](const PolynomialFit& f, const char* x) {
+        return ojson{{"x", x},
+                     {"coefficients", f.coefficients},
+                     {"errors", f.errors},
+                     {"rms_residual", f.rms_residual},
+                     {"points", f.points},
+                     {"dof", f.dof}};
+      };
+      ojson e;
+      e["C_prime"] = es.C_prime;
+      e["C_prime_err"] = es.C_prime_err;
+      e["C44"] = es.C44;
+      e["C44_err"] = es.C44_err;
+      e["B"] = es.B;
+      e["B_err"] = es.B_err;
+      e["C11"] = es.C11;
+      e["C11_err"] = es.C11_err;
+      e["C12"] = es.C12;
+      e["C12_err"] = es.C12_err;
+      e["pressure"] = es.pressure;
+      e["V0"] = es.V0;
+      e["fits"] = {{"orthorhombic", fit_json(es.orthorhombic, "e^2")},
+                   {"monoclinic", fit_json(es.monoclinic, "e^2")},
+                   {"isotropic", fit_json(es.isotropic, "f = ((V0/V)^(2/3) - 1)/2")}};
+      e["points_csv"] = ctx.relative(csv_name);
+      sj["energy_strain"] = std::move(e);
+    } else {
+      npoints = r.points.size();
+      std::ostringstream csv;
+      csv << "component,strain,sxx_GPa,syy_GPa,szz_GPa,syz_GPa,sxz_GPa,sxy_GPa,energy_eV,converged\n";
+      for (const auto& p : r.points) {
+        csv << (p.component < 0 ? "none" : voigt::kNames[p.component]) << ',' << fmt::format("{}", p.strain);
+        for (int i = 0; i < 6; ++i) csv << ',' << fmt::format("{}", p.stress[i]);
+        csv << ',' << fmt::format("{}", p.energy) << ',' << (p.converged ? "true" : "false") << '\n';
+      }
+      const std::string csv_name = label + ".elastic.csv";
+      write_file_atomic(ctx.path(csv_name), csv.str());
+      sj["points_csv"] = ctx.relative(csv_name);
     }
-    const std::string csv_name = label + ".elastic.csv";
-    write_file_atomic(ctx.path(csv_name), csv.str());
-    sj["points_csv"] = ctx.relative(csv_name);
-    sj["stress0"] = {r.points[0].stress[0], r.points[0].stress[1], r.points[0].stress[2],
-                     r.points[0].stress[3], r.points[0].stress[4], r.points[0].stress[5]};
+    sj["stress0"] = {stress0[0], stress0[1], stress0[2], stress0[3], stress0[4], stress0[5]};
     if (settings.relax_atoms) {
       sj["relaxations_not_converged"] = r.unconverged;
       if (r.unconverged)
         failed.push_back(fmt::format("{}: {} of {} relaxations did not converge (raise max_steps or fmax)",
-                                     label, r.unconverged, r.points.size()));
+                                     label, r.unconverged, npoints));
     }
 
     ojson sym;
@@ -131,12 +207,14 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       sym["error"] = r.symmetry_error;
     }
     sj["symmetry"] = sym;
-    sj["C_raw"] = json_mat6(r.C_raw);
-    sj["C_raw_err"] = json_mat6(r.C_raw_err);
-    sj["C_symmetrized"] = json_mat6(r.C_sym);
-    sj["asymmetry"] = r.asymmetry;
+    if (!energy) {
+      sj["C_raw"] = json_mat6(r.C_raw);
+      sj["C_raw_err"] = json_mat6(r.C_raw_err);
+      sj["C_symmetrized"] = json_mat6(r.C_sym);
+      sj["asymmetry"] = r.asymmetry;
+    }
     sj["C"] = json_mat6(r.C);
-    sj["projection_deviation"] = r.projection_deviation;
+    if (!energy) sj["projection_deviation"] = r.projection_deviation;
     sj["C_standard"] = json_mat6(r.C_standard);
     const Mat6& Cs = r.C_standard;
     ojson born;
@@ -209,10 +287,15 @@ void register_elastic(PropertyRegistry& registry) {
   PropertyType t;
   t.name = "elastic";
   t.summary = "0 K elastic constants by stress-strain (one batch, relaxed- or clamped-ion), projected on "
-              "the point group; Voigt/Reuss/Hill moduli, E, nu, anisotropy, Debye temperature, Born stability";
+              "the point group, or for cubic crystals by energy-strain (Mehl's volume-conserving strains); "
+              "Voigt/Reuss/Hill moduli, E, nu, anisotropy, Debye temperature, Born stability";
   SettingSpec strains = vector("strains", 0, {0.005, 0.01}, "",
                                   "strain magnitudes m (one or more); every Voigt strain (engineering shears) is applied at +m and -m");
   t.settings = {
+      choice("method", "stress-strain", {"stress-strain", "energy-strain"},
+             "stress-strain: C_ij from stress slopes (any crystal); energy-strain: cubic crystals only, C' = "
+             "(C11-C12)/2 and C44 from the energy curvature of Mehl's volume-conserving strains, B from an EOS "
+             "of the same cell"),
       strains,
       boolean("relax_atoms", true, "relax internal coordinates at every strain (relaxed-ion); false: clamped-ion"),
       number("symprec", 1e-3, "Å", "spglib's distance tolerance for the point group the tensor is projected on",

@@ -2,7 +2,9 @@
 // of a pair potential in fcc at zero pressure, the Voigt >= Hill >= Reuss
 // bounds, the cubic form of the point-group projection, a rotated crystal's
 // rotated tensor, clamped = relaxed-ion for a one-atom cell, and the task
-// end to end (JSON, summary, CSV).
+// end to end (JSON, summary, CSV); the energy-strain method: the polynomial
+// fit, Cauchy's relation from energies alone, agreement with stress-strain,
+// rotated cubic crystals, the refusal of non-cubic ones.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,8 +15,10 @@
 
 #include "core/atoms.hpp"
 #include "core/calculator.hpp"
+#include "core/error.hpp"
 #include "core/minimize/relax.hpp"
 #include "core/structure/lattice.hpp"
+#include "core/structure/transforms.hpp"
 #include "core/units.hpp"
 #include "drivers/deck.hpp"
 #include "potentials/registry.hpp"
@@ -255,6 +259,195 @@ name = "el"
   // A bad strain magnitude is a deck error.
   std::ofstream(deck_path, std::ios::app) << "strains = [0.005, 0.5]\n";
   EXPECT_THROW(parse_deck(deck_path), std::exception);
+}
+
+TEST(ElasticEnergyStrain, PolynomialFitRecoversCoefficientsAndErrors) {
+  // y = 2 + 3 x - 40 x^2 sampled without noise: exact coefficients, zero errors.
+  std::vector<double> x, y;
+  for (double e : {0.0, 0.001, 0.002, 0.003, 0.004}) {
+    x.push_back(e * e);
+    y.push_back(2 + 3 * e * e - 40 * e * e * e * e);
+  }
+  PolynomialFit f = fit_polynomial(x, y, 2);
+  EXPECT_EQ(f.dof, 2);
+  EXPECT_NEAR(f.coefficients[0], 2, 1e-12);
+  EXPECT_NEAR(f.coefficients[1], 3, 1e-7);
+  EXPECT_NEAR(f.coefficients[2], -40, 1e-2);
+  EXPECT_LT(f.rms_residual, 1e-14);
+  // A straight line through the same points misses the x^2 term: the
+  // residuals and the slope's standard error show it. The error equals the
+  // textbook sqrt(SSR / (n - 2) / Sxx) of a straight-line fit.
+  f = fit_polynomial(x, y, 1);
+  double xm = 0, sxx = 0;
+  for (double v : x) xm += v / x.size();
+  for (double v : x) sxx += (v - xm) * (v - xm);
+  const double ssr = f.rms_residual * f.rms_residual * x.size();
+  EXPECT_NEAR(f.errors[1], std::sqrt(ssr / 3 / sxx), 1e-9 * f.errors[1]);
+  EXPECT_GT(f.errors[1], 1e-5);
+  EXPECT_THROW(fit_polynomial({0.0, 1.0}, {0.0, 1.0}, 2), InputError);
+}
+
+ElasticSettings energy_settings(std::vector<double> strains = {0.001, 0.002, 0.003}) {
+  ElasticSettings s;
+  s.method = ElasticMethod::EnergyStrain;
+  s.strains = std::move(strains);
+  s.relax.fmax = 1e-6;
+  return s;
+}
+
+TEST(ElasticEnergyStrain, CauchyRelationAndStressStrainForLennardJones) {
+  Calculator calc(argon());
+  const Structure prim = relaxed_argon(false);
+  const auto e = elastic_constants(calc, {prim}, energy_settings())[0];
+  const EnergyStrainResult& es = e.energy_strain;
+  ASSERT_EQ(es.points.size(), 1u + 3 * 6);
+  // Three magnitudes: c0 + c1 e^2 + c2 e^4 (3 coefficients), cubic EOS.
+  EXPECT_EQ(es.orthorhombic.coefficients.size(), 3u);
+  EXPECT_EQ(es.isotropic.coefficients.size(), 4u);
+  // Cauchy's relation C12 = C44 of a central pair potential at zero
+  // pressure, from energies alone: C12 = B - 2C'/3 comes from the isotropic
+  // and orthorhombic fits, C44 from the monoclinic one. The fits' truncation
+  // (e^6 terms at 0.3 %: ~1e-5 relative for LJ) and the residual pressure (< 1e-6
+  // GPa) leave ~1e-5 of C11; 1e-4 of C11 bounds it, and C44 off by 2 (a
+  // wrong shear factor) or C' off by 2 fails by 50 % of C11.
+  EXPECT_NEAR(es.C12, es.C44, 1e-4 * es.C11) << "C12 " << es.C12 << " C44 " << es.C44;
+  EXPECT_NEAR(es.pressure, 0, 1e-6);
+  // Volume-conserving strains keep V0 exactly.
+  for (const auto& p : es.points)
+    if (p.kind == 0 || p.kind == 1) EXPECT_NEAR(p.volume, es.V0, 1e-12 * es.V0);
+  // The same constants as stress-strain at the same small strains: both are
+  // second derivatives of the same energy; their finite-strain errors are
+  // O(e^2) and O(e^4), ~1e-5 relative here.
+  const auto s = elastic_constants(calc, {prim}, small_strains(true))[0];
+  const Mat6& C = s.C_standard;
+  EXPECT_NEAR(es.C_prime, (C(0, 0) - C(0, 1)) / 2, 1e-4 * C(0, 0));
+  EXPECT_NEAR(es.C44, C(3, 3), 1e-4 * C(0, 0));
+  EXPECT_NEAR(es.B, (C(0, 0) + 2 * C(0, 1)) / 3, 1e-4 * C(0, 0));
+  // Errors are reported, small against the constants.
+  EXPECT_LT(es.C_prime_err, 1e-4 * es.C_prime);
+  EXPECT_LT(es.C44_err, 1e-4 * es.C44);
+  // The result's tensor and moduli are those of C11, C12, C44.
+  EXPECT_EQ(e.C_standard(0, 0), es.C11);
+  EXPECT_EQ(e.C_standard(0, 1), es.C12);
+  EXPECT_EQ(e.C_standard(3, 3), es.C44);
+  EXPECT_EQ(e.C_standard(0, 3), 0.0);
+  EXPECT_NEAR(e.K_H, es.B, 1e-9 * es.B);
+}
+
+TEST(ElasticEnergyStrain, RotatedAndConventionalCellsGiveTheSameConstants) {
+  // Mehl's strains are applied in the cube axes (spglib's standard frame):
+  // a rotated crystal and the conventional cell give the same C', C44, B,
+  // and the input-frame tensor is the rotated one.
+  Calculator calc(argon());
+  const Structure s = relaxed_argon(true);
+  const Mat3 R = some_rotation();
+  Structure t = s;
+  t.cell = s.cell * R.transpose();
+  for (auto& x : t.positions) x = R * x;
+  const auto res = elastic_constants(calc, {relaxed_argon(false), s, t}, energy_settings());
+  for (int k = 1; k < 3; ++k) {
+    SCOPED_TRACE(k);
+    const auto& a = res[0].energy_strain;
+    const auto& b = res[k].energy_strain;
+    // Same energies up to round-off of the rotated coordinates (1e-9 of C).
+    EXPECT_NEAR(b.C_prime, a.C_prime, 1e-9 * a.C11);
+    EXPECT_NEAR(b.C44, a.C44, 1e-9 * a.C11);
+    EXPECT_NEAR(b.B, a.B, 1e-9 * a.C11);
+  }
+  EXPECT_LT((res[2].C - rotate_stiffness(res[1].C, R)).cwiseAbs().maxCoeff(), 1e-9 * res[1].C(0, 0));
+  EXPECT_GT(std::abs(res[2].C(0, 3)) + std::abs(res[2].C(0, 4)), 1e-3 * res[1].C(0, 0));
+}
+
+TEST(ElasticEnergyStrain, RefusesNonCubicCrystalsNamingTheKey) {
+  Calculator calc(argon());
+  Structure tetragonal = relaxed_argon(true);
+  Vec6 e = Vec6::Zero();
+  e[2] = 0.05;
+  apply_strain(tetragonal, voigt::strain_to_tensor(e));
+  try {
+    elastic_constants(calc, {relaxed_argon(true), tetragonal}, energy_settings());
+    FAIL() << "no InputError";
+  } catch (const InputError& err) {
+    const std::string m = err.what();
+    EXPECT_NE(m.find("method = \"energy-strain\""), std::string::npos) << m;
+    EXPECT_NE(m.find("cubic"), std::string::npos) << m;
+    EXPECT_NE(m.find("tetragonal"), std::string::npos) << m;
+    EXPECT_NE(m.find("structure 2"), std::string::npos) << m;
+  }
+  // The same crystal is fine by stress-strain.
+  EXPECT_NO_THROW(elastic_constants(calc, {tetragonal}, small_strains(false)));
+}
+
+TEST(ElasticEnergyStrain, TaskWritesEnergyStrainAndRefusesNonCubic) {
+  test::TempDir dir;
+  const std::string deck_path = dir.path() + "/deck.toml";
+  const std::string head = R"(
+[potential]
+style = "lj/cut"
+species = ["Ar"]
+epsilon = 0.0104
+sigma = 3.4
+cutoff = 8.0
+
+[[structure]]
+name = "ar"
+lattice = "fcc"
+species = ["Ar"]
+a = 5.2
+)";
+  std::ofstream(deck_path) << head << R"(
+[[task]]
+type = "elastic"
+name = "el"
+method = "energy-strain"
+)";
+  const Deck deck = parse_deck(deck_path);
+  ASSERT_EQ(deck.tasks.size(), 1u);
+  std::string log;
+  ASSERT_EQ(test::run(deck, dir.path() + "/out", &log), 0) << log;
+  const auto j = test::read_json(dir.path() + "/out/el.json");
+  const auto& s = j["structures"][0];
+  ASSERT_TRUE(s.contains("energy_strain"));
+  const auto& es = s["energy_strain"];
+  for (const char* k : {"C_prime", "C_prime_err", "C44", "C44_err", "B", "B_err", "C11", "C12", "pressure", "V0"})
+    EXPECT_TRUE(es.contains(k)) << k;
+  EXPECT_EQ(es["fits"]["orthorhombic"]["x"], "e^2");
+  EXPECT_EQ(s["C_standard"][0][0].get<double>(), es["C11"].get<double>());
+  EXPECT_FALSE(s.contains("C_raw"));  // no per-component stress fit
+  const std::string csv = test::read_text(dir.path() + "/out/" + es["points_csv"].get<std::string>());
+  EXPECT_EQ(test::count(csv, "\n"), 1u + 1 + 3 * 4);
+  EXPECT_NE(csv.find("monoclinic"), std::string::npos);
+  const std::string summary = test::read_text(dir.path() + "/out/summary.csv");
+  EXPECT_NE(summary.find("C44_GPa"), std::string::npos);
+
+  // A value that is not a method names the key.
+  std::ofstream(deck_path) << head << "\n[[task]]\ntype = \"elastic\"\nname = \"el\"\nmethod = \"energy\"\n";
+  try {
+    parse_deck(deck_path);
+    FAIL() << "no error";
+  } catch (const std::exception& err) {
+    EXPECT_NE(std::string(err.what()).find("method"), std::string::npos) << err.what();
+  }
+  // An hcp structure with energy-strain: the task fails, naming the key and the structure.
+  std::ofstream(deck_path) << head << R"(
+[[structure]]
+name = "hex"
+lattice = "hcp"
+species = ["Ar"]
+a = 3.7
+
+[[task]]
+type = "elastic"
+name = "el2"
+structures = ["hex"]
+method = "energy-strain"
+)";
+  const Deck deck2 = parse_deck(deck_path);
+  log.clear();
+  EXPECT_NE(test::run(deck2, dir.path() + "/out2", &log), 0);
+  const std::string all = log + test::read_text(dir.path() + "/out2/el2.json");
+  EXPECT_NE(all.find("method = \"energy-strain\" applies only to cubic crystals"), std::string::npos) << all;
+  EXPECT_NE(all.find("'hex'"), std::string::npos) << all;
 }
 
 }  // namespace
