@@ -645,7 +645,8 @@ std::vector<TaskSpec> parse_task(toml::table& table, const Deck& deck,
     SettingValues sv{&s, n, {}, false};
     const toml::array* arr = n->as_array();
     const bool is_sweep =
-        arr && (s.kind != SettingSpec::Kind::Vector || (!arr->empty() && (*arr)[0].is_array()));
+        arr && s.kind != SettingSpec::Kind::IndexList &&
+        (s.kind != SettingSpec::Kind::Vector || (!arr->empty() && (*arr)[0].is_array()));
     if (is_sweep) {
       if (arr->empty()) fail_key(s.key, "an empty list sweeps nothing; expected " + s.expected());
       sv.swept = true;

@@ -73,6 +73,15 @@ SettingSpec vector(std::string key, int length, json fallback, std::string unit,
   return s;
 }
 
+SettingSpec index_list(std::string key, std::string help) {
+  SettingSpec s;
+  s.key = std::move(key);
+  s.kind = Kind::IndexList;
+  s.optional = true;
+  s.help = std::move(help);
+  return s;
+}
+
 SettingSpec optional(SettingSpec s) {
   s.optional = true;
   return s;
@@ -98,6 +107,8 @@ std::string SettingSpec::expected() const {
       for (const auto& x : choices) c += (c.empty() ? "\"" : ", \"") + x + "\"";
       return "one of " + c;
     }
+    case Kind::IndexList:
+      return "a list of Miller indices, each 3 or 4 integers ([[1, 0, 0], [1, 1, 1]] or [0, 0, 0, 1])";
     case Kind::Vector:
       return length > 0 ? fmt::format("a list of {} numbers{}", length, u) : "a list of one or more numbers" + u;
   }
@@ -124,6 +135,21 @@ std::string SettingSpec::check(const json& v) const {
         for (const auto& c : choices)
           if (v.get<std::string>() == c) return "";
       return "expected " + expected();
+    case Kind::IndexList: {
+      if (!v.is_array() || v.empty()) return "expected " + expected();
+      auto is_index = [](const json& e) {
+        if (!e.is_array() || (e.size() != 3 && e.size() != 4)) return false;
+        for (const auto& x : e)
+          if (!x.is_number_integer()) return false;
+        return true;
+      };
+      if (v[0].is_array()) {
+        for (const auto& e : v)
+          if (!is_index(e)) return "expected " + expected() + "; bad entry " + e.dump();
+        return "";
+      }
+      return is_index(v) ? "" : "expected " + expected();
+    }
     case Kind::Vector:
       if (!v.is_array() || v.empty() || (length > 0 && static_cast<int>(v.size()) != length))
         return "expected " + expected();

@@ -22,6 +22,7 @@ struct SettingSpec {
     Bool,     // true/false; a list sweeps
     Choice,   // one of `choices`; a list sweeps
     Vector,   // a list of `length` numbers (a list of such lists sweeps)
+    IndexList,  // a list of integer lists of 3 or 4 entries (Miller indices); never sweeps
   };
   std::string key;
   Kind kind = Kind::Number;
@@ -56,6 +57,9 @@ SettingSpec choice(std::string key, nlohmann::json fallback, std::vector<std::st
 SettingSpec optional_vector(std::string key, int length, std::string unit, std::string help);
 // A list of numbers with a default (length 0: any number of entries, at least one).
 SettingSpec vector(std::string key, int length, nlohmann::json fallback, std::string unit, std::string help);
+// A list of Miller indices, [[1, 0, 0], [1, 1, 1]] (3 or 4 integers each; a
+// single [h, k, l] is accepted too); optional, never swept.
+SettingSpec index_list(std::string key, std::string help);
 // The same setting, allowed to be absent with no default.
 SettingSpec optional(SettingSpec s);
 // The same setting with a hint for out-of-range values.

@@ -23,7 +23,7 @@ DEBIAN_PACKAGES=(
   cmake g++ make pkg-config
   libtomlplusplus-dev libeigen3-dev libfftw3-dev libopenmpi-dev openmpi-bin
   libgtest-dev libsymspg-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libbenchmark-dev
+  libbenchmark-dev libqhull-dev
   lammps lammps-data python3-ase python3-numpy python3-matplotlib
   python3-pandas
   dpkg-dev xz-utils

@@ -1,0 +1,35 @@
+// The space group of a crystal (spglib) in the Cartesian frame of the input
+// cell: operations, the conventional standard cell and a Niggli-reduced
+// primitive cell, none of them rotated (spglib's no_idealize).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/structure/structure.hpp"
+
+namespace kprop {
+
+struct SpaceGroup {
+  int number = 0;
+  std::string international;   // Hermann-Mauguin symbol, e.g. "Fm-3m"
+  std::string point_group;     // e.g. "m-3m"
+  std::string crystal_system;  // "cubic", "hexagonal", "trigonal", ...
+  // Operations r -> R r + t, Cartesian (R orthogonal), t in Å; the ones
+  // spglib lists for the input cell (one per coset of its lattice translations).
+  std::vector<Mat3> rotations;
+  std::vector<Vec3> translations;
+  // Rows: the conventional standard lattice vectors a_s, b_s, c_s (Å) in the
+  // input frame: Miller indices refer to them. Hexagonal axes for trigonal
+  // and hexagonal groups (rhombohedral ones included).
+  Mat3 conventional = Mat3::Zero();
+  // The primitive cell, Niggli-reduced, in the input frame.
+  Structure primitive;
+  // Four-index (Miller-Bravais) notation applies: hexagonal axes.
+  bool hexagonal_axes() const { return number >= 143 && number <= 194; }
+};
+
+// InputError (prefixed by `where`) when spglib finds no symmetry.
+SpaceGroup space_group_of(const Structure& s, double symprec, const std::string& where = "symmetry");
+
+}  // namespace kprop
