@@ -18,6 +18,16 @@ Figures (100 dpi, matplotlib's Agg backend):
 - ``relax``: ``relax.png`` per task, energy change and final fmax per structure;
   ``<structure>.relax.png``, the convergence (E − E(final) and fmax per step).
 - ``single-point``: ``single_point.png`` per task, energy per atom and max force.
+- ``elastic``: ``<structure>.elastic.png`` per structure, stress-strain (or
+  energy-strain) curves with the fits beside a heat map of C (GPa);
+  :mod:`kprop.plot_elastic`.
+- ``vacancy``: ``<structure>.vacancy.png`` per structure, the formation energy
+  against 1/N with its extrapolation; :mod:`kprop.plot_elastic`.
+- ``surface``: per structure ``<structure>.surface.png`` (γ against slab
+  thickness, every family and termination, relaxed and unrelaxed),
+  ``<structure>.gamma.png`` (γ per family with the Wulff area fractions) and
+  ``<structure>.wulff.png`` (the Wulff shape in 3D; not drawn when the task
+  found none); :mod:`kprop.plot_surface`.
 
 Only numpy and matplotlib are needed (not pandas or ASE), so kprop can run
 this at the end of a task.  Python API: :func:`draw` and :func:`draw_task`.
@@ -40,6 +50,8 @@ from matplotlib.ticker import ScalarFormatter  # noqa: E402
 from kprop._files import (  # noqa: E402
     ResultError, is_task_json, read_csv_columns, read_json, read_task, require_columns,
     resolve, structures_of, task_folder, task_json_files)
+from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
+from kprop.plot_surface import figure_surface  # noqa: E402
 
 DPI = 100
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
@@ -436,6 +448,9 @@ FIGURES = {
     "md": figure_md,
     "relax": figure_relax,
     "single-point": figure_single_point,
+    "elastic": figure_elastic,  # kprop.plot_elastic
+    "vacancy": figure_vacancy,  # kprop.plot_elastic
+    "surface": figure_surface,  # kprop.plot_surface
 }
 
 
