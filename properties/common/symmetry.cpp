@@ -126,6 +126,7 @@ SpaceGroup space_group_of(const Structure& s, double symprec, const std::string&
       pure.push_back(Lc * w);
     }
   }
+  g.equivalent_atoms.assign(ds->equivalent_atoms, ds->equivalent_atoms + n);
   Mat3 P;
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) P(i, j) = ds->transformation_matrix[i][j];

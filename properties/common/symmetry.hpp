@@ -19,6 +19,8 @@ struct SpaceGroup {
   // spglib lists for the input cell (one per coset of its lattice translations).
   std::vector<Mat3> rotations;
   std::vector<Vec3> translations;
+  // equivalent_atoms[i]: the lowest-index atom of the input cell in atom i's orbit.
+  std::vector<int> equivalent_atoms;
   // Rows: the conventional standard lattice vectors a_s, b_s, c_s (Å) in the
   // input frame: Miller indices refer to them. Hexagonal axes for trigonal
   // and hexagonal groups (rhombohedral ones included).

@@ -5,64 +5,32 @@
 #include <tuple>
 
 #include <fmt/format.h>
-#include <spglib.h>
 
 #include "core/atoms.hpp"
 #include "core/error.hpp"
 #include "core/evaluate.hpp"
 #include "core/structure/lattice.hpp"
 #include "core/structure/transforms.hpp"
+#include "properties/common/symmetry.hpp"
 
 namespace kprop {
 
-std::vector<VacancySite> distinct_sites(const Structure& s, double symprec) {
-  const int n = static_cast<int>(s.size());
-  double lattice[3][3];  // spglib: lattice vectors as columns
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) lattice[i][j] = s.cell(j, i);
-  const Mat3 Ainv = s.cell.inverse();  // s_frac^T = r^T A^-1
-  std::vector<double> pos(3 * static_cast<std::size_t>(n));
-  std::vector<int> types(n);
-  std::map<std::string, int> type_of;
-  for (int a = 0; a < n; ++a) {
-    const Vec3 f = (s.positions[a].transpose() * Ainv).transpose();
-    for (int d = 0; d < 3; ++d) pos[3 * a + d] = f[d] - std::floor(f[d]);
-    types[a] = type_of.emplace(s.species[a], static_cast<int>(type_of.size())).first->second;
-  }
-  SpglibDataset* ds =
-      spg_get_dataset(lattice, reinterpret_cast<double(*)[3]>(pos.data()), types.data(), n, symprec);
-  if (!ds)
-    throw InputError(std::string("spglib found no symmetry: ") + spg_get_error_message(spg_get_error_code()));
+namespace {
+
+// One site per orbit of spglib's equivalent atoms, in order of its representative.
+std::vector<VacancySite> sites_of(const SpaceGroup& g, const Structure& s) {
   std::map<int, int> count;  // representative atom -> multiplicity
-  for (int a = 0; a < n; ++a) ++count[ds->equivalent_atoms[a]];
-  spg_free_dataset(ds);
+  for (int rep : g.equivalent_atoms) ++count[rep];
   std::vector<VacancySite> sites;
   for (const auto& [atom, m] : count) sites.push_back({atom, m, s.species[atom]});
   return sites;
 }
 
-namespace {
-
-// spglib's space group of `s` (number, symbol); {0, ""} when none is found.
-std::pair<int, std::string> space_group(const Structure& s, double symprec) {
-  const int n = static_cast<int>(s.size());
-  double lattice[3][3];
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) lattice[i][j] = s.cell(j, i);
-  const Mat3 Ainv = s.cell.inverse();
-  std::vector<double> pos(3 * static_cast<std::size_t>(n));
-  std::vector<int> types(n, 1);
-  for (int a = 0; a < n; ++a) {
-    const Vec3 f = (s.positions[a].transpose() * Ainv).transpose();
-    for (int d = 0; d < 3; ++d) pos[3 * a + d] = f[d] - std::floor(f[d]);
-  }
-  char symbol[11] = {0};
-  const int number = spg_get_international(symbol, lattice, reinterpret_cast<double(*)[3]>(pos.data()),
-                                           types.data(), n, symprec);
-  return {number, number > 0 ? std::string(symbol) : std::string()};
-}
-
 }  // namespace
+
+std::vector<VacancySite> distinct_sites(const Structure& s, double symprec) {
+  return sites_of(space_group_of(s, symprec, "vacancy"), s);
+}
 
 std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector<Structure>& bulk,
                                              const VacancySettings& settings, const RelaxProgress& progress) {
@@ -88,8 +56,10 @@ std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector
           s, species.size(), fmt::join(species, ", ")));
     VacancyResult& r = results[s];
     r.species = species[0];
-    r.sites = distinct_sites(b, settings.symprec);
-    std::tie(r.spacegroup_number, r.spacegroup_symbol) = space_group(b, settings.symprec);
+    const SpaceGroup g = space_group_of(b, settings.symprec, fmt::format("vacancy: structure {}", s));
+    r.sites = sites_of(g, b);
+    r.spacegroup_number = g.number;
+    r.spacegroup_symbol = g.international;
     const std::size_t first_perfect = perfect.size();
     for (int n : settings.supercells) {
       perfect.push_back(repeat(b, n, n, n));
