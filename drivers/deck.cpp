@@ -533,7 +533,12 @@ nlohmann::json to_json_value(const toml::node& n) {
     for (const auto& e : *a) out.push_back(to_json_value(e));
     return out;
   }
-  return nlohmann::json();  // tables, dates: never a valid setting
+  if (auto t = n.as_table()) {  // inline tables: NumberTable settings
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : *t) out[std::string(k.str())] = to_json_value(v);
+    return out;
+  }
+  return nlohmann::json();  // dates: never a valid setting
 }
 
 const PropertyRegistry& properties() { return PropertyRegistry::builtin(); }

@@ -82,6 +82,13 @@ SettingSpec index_list(std::string key, std::string help) {
   return s;
 }
 
+SettingSpec number_table(std::string key, std::string unit, std::string help) {
+  SettingSpec s = index_list(std::move(key), std::move(help));
+  s.kind = Kind::NumberTable;
+  s.unit = std::move(unit);
+  return s;
+}
+
 SettingSpec optional(SettingSpec s) {
   s.optional = true;
   return s;
@@ -107,6 +114,8 @@ std::string SettingSpec::expected() const {
       for (const auto& x : choices) c += (c.empty() ? "\"" : ", \"") + x + "\"";
       return "one of " + c;
     }
+    case Kind::NumberTable:
+      return "an inline table of numbers, { Na = -1.3, Cl = -1.8 }" + u;
     case Kind::IndexList:
       return "a list of Miller indices, each 3 or 4 integers ([[1, 0, 0], [1, 1, 1]] or [0, 0, 0, 1])";
     case Kind::Vector:
@@ -135,6 +144,12 @@ std::string SettingSpec::check(const json& v) const {
         for (const auto& c : choices)
           if (v.get<std::string>() == c) return "";
       return "expected " + expected();
+    case Kind::NumberTable:
+      if (!v.is_object() || v.empty()) return "expected " + expected();
+      for (const auto& [k, x] : v.items())
+        if (!x.is_number() || !std::isfinite(x.get<double>()))
+          return "expected " + expected() + "; '" + k + "' is not a number";
+      return "";
     case Kind::IndexList: {
       if (!v.is_array() || v.empty()) return "expected " + expected();
       auto is_index = [](const json& e) {

@@ -23,6 +23,7 @@ struct SettingSpec {
     Choice,   // one of `choices`; a list sweeps
     Vector,   // a list of `length` numbers (a list of such lists sweeps)
     IndexList,  // a list of integer lists of 3 or 4 entries (Miller indices); never sweeps
+    NumberTable,  // an inline table of numbers, { Na = -1.3, Cl = -1.8 }; never sweeps
   };
   std::string key;
   Kind kind = Kind::Number;
@@ -60,6 +61,8 @@ SettingSpec vector(std::string key, int length, nlohmann::json fallback, std::st
 // A list of Miller indices, [[1, 0, 0], [1, 1, 1]] (3 or 4 integers each; a
 // single [h, k, l] is accepted too); optional, never swept.
 SettingSpec index_list(std::string key, std::string help);
+// An inline table of numbers keyed by name, { Na = -1.3, Cl = -1.8 }; optional.
+SettingSpec number_table(std::string key, std::string unit, std::string help);
 // The same setting, allowed to be absent with no default.
 SettingSpec optional(SettingSpec s);
 // The same setting with a hint for out-of-range values.

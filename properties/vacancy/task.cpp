@@ -30,6 +30,8 @@ VacancySettings settings_from(const ojson& s) {
   v.relax_atoms = s.at("relax_atoms").get<bool>();
   v.relax_cell = s.at("relax_cell").get<bool>();
   v.symprec = s.at("symprec").get<double>();
+  if (s.contains("chemical_potentials") && s["chemical_potentials"].is_object())
+    for (const auto& [k, x] : s["chemical_potentials"].items()) v.chemical_potentials[k] = x.get<double>();
   v.relax = relax_settings_from(s);
   v.relax.stress_tol = s.at("stress_tol").get<double>() / units::ev_per_a3_to_gpa;
   return v;
@@ -62,6 +64,7 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
     ojson sj;
     sj["name"] = label;
     sj["species"] = r.species;
+    sj["chemical_potential_reference"] = r.mu_reference;
     sj["spacegroup_number"] = r.spacegroup_number;
     sj["spacegroup_symbol"] = r.spacegroup_symbol;
     sj["natoms_bulk"] = items[s].structure.size();
@@ -69,7 +72,7 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
     std::string csv =
         "site,atom,multiplicity,repeat,natoms,E_perfect_eV,E_unrelaxed_eV,E_relaxed_eV,Ef_unrelaxed_eV,"
         "Ef_relaxed_eV,relaxation_energy_eV,V_perfect_A3,V_defect_A3,relaxation_volume_A3,"
-        "relaxation_volume_atomic,steps,converged\n";
+        "relaxation_volume_atomic,steps,converged,mu_eV\n";
     std::vector<Structure> frames;
     for (std::size_t site = 0; site < r.sites.size(); ++site) {
       const VacancySite& vs = r.sites[site];
@@ -89,6 +92,7 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
         pj["energy_perfect"] = p.e_perfect;
         pj["energy_unrelaxed"] = p.e_unrelaxed;
         pj["energy_relaxed"] = p.e_relaxed;
+        pj["chemical_potential"] = p.mu;
         pj["formation_energy_unrelaxed"] = p.ef_unrelaxed;
         pj["formation_energy_relaxed"] = p.ef_relaxed;
         pj["relaxation_energy"] = p.relaxation_energy;
@@ -100,11 +104,11 @@ TaskResult run(const ojson& task_settings, const std::vector<TaskInput>& items, 
         pj["converged"] = p.converged;
         pj["message"] = p.message;
         sizes.push_back(std::move(pj));
-        csv += fmt::format("{},{},{},{},{},{:.12f},{:.12f},{:.12f},{:.12f},{:.12f},{:.12f},{:.10f},{:.10f},{:.10f},{:.10f},{},{}\n",
+        csv += fmt::format("{},{},{},{},{},{:.12f},{:.12f},{:.12f},{:.12f},{:.12f},{:.12f},{:.10f},{:.10f},{:.10f},{:.10f},{},{},{:.12f}\n",
                            site, vs.atom, vs.multiplicity, p.repeat, p.natoms, p.e_perfect, p.e_unrelaxed,
                            p.e_relaxed, p.ef_unrelaxed, p.ef_relaxed, p.relaxation_energy, p.v_perfect,
                            p.v_defect, p.relaxation_volume, p.relaxation_volume_atomic, p.steps,
-                           p.converged ? 1 : 0);
+                           p.converged ? 1 : 0, p.mu);
         const std::string name = fmt::format("{}-site{}-{}x{}x{}", label, site, p.repeat, p.repeat, p.repeat);
         TaskInput next{name, "", items[s].group, items[s].frame, p.relaxed, 0, 0};
         if (items[s].lattice_a > 0) {
@@ -158,7 +162,7 @@ void register_vacancy(PropertyRegistry& registry) {
   using namespace setting;
   PropertyType t;
   t.name = "vacancy";
-  t.summary = "vacancy formation energies (relaxed, unrelaxed) of elemental crystals per symmetry-distinct "
+  t.summary = "vacancy formation energies (relaxed, unrelaxed) per symmetry-distinct "
               "site and supercell size, relaxation volume; all defect cells in one batch";
   SettingSpec supercells = vector("supercells", 0, {3, 4}, "",
                                   "repeat factors n (one or more): the bulk cell is repeated n x n x n");
@@ -170,6 +174,9 @@ void register_vacancy(PropertyRegistry& registry) {
       number("stress_tol", 0.01, "GPa",
              "with relax_cell: converged when the pressure is this close to zero", 0, true),
       number("symprec", 1e-3, "Å", "spglib's distance tolerance for the symmetry-distinct sites", 0, true, 1),
+      number_table("chemical_potentials", "eV/atom",
+                   "mu per species, { Na = -1.3, Cl = -1.8 }: E_f = E(N-1) - E(N) + mu; required for compounds "
+                   "(default for elements: the bulk energy per atom)"),
   };
   for (auto& r : relax_setting_specs(false, 1e-4)) t.settings.push_back(r);
   t.validate = [](const nlohmann::json& s, const std::vector<std::string>& given)

@@ -37,6 +37,12 @@ std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector
   if (settings.supercells.empty()) throw InputError("vacancy: no supercell sizes");
   for (int n : settings.supercells)
     if (n < 1) throw InputError(fmt::format("vacancy: supercell repeat factors must be >= 1, got {}", n));
+  for (const auto& [x, mu] : settings.chemical_potentials) {
+    bool found = false;
+    for (const Structure& b : bulk)
+      for (const auto& sp : b.species_list()) found = found || sp == x;
+    if (!found) throw InputError(fmt::format("vacancy: chemical_potentials names '{}', a species of no structure of the task", x));
+  }
   std::vector<VacancyResult> results(bulk.size());
   // The batch: perfect supercells (one per structure and size), then the
   // defect supercells (structure, site, size), all at the perfect positions.
@@ -49,13 +55,16 @@ std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector
   for (std::size_t s = 0; s < bulk.size(); ++s) {
     const Structure& b = bulk[s];
     const auto species = b.species_list();
-    if (species.size() != 1)
-      throw InputError(fmt::format(
-          "vacancy: structure {} has {} species ({}); only elemental crystals are supported (the chemical "
-          "potential is the bulk energy per atom)",
-          s, species.size(), fmt::join(species, ", ")));
+    if (species.size() > 1)
+      for (const auto& x : species)
+        if (!settings.chemical_potentials.count(x))
+          throw InputError(fmt::format(
+              "vacancy: structure {} is a compound ({}): give chemical_potentials = {{ {} }} (eV/atom; e.g. the "
+              "energies per atom of the elements' reference phases); missing '{}'",
+              s, fmt::join(species, ", "), fmt::format("{}", fmt::join(species, " = ..., ")) + " = ...", x));
     VacancyResult& r = results[s];
-    r.species = species[0];
+    r.species = fmt::format("{}", fmt::join(species, " "));
+    r.mu_reference = settings.chemical_potentials.empty() ? "bulk energy per atom" : "deck chemical_potentials";
     const SpaceGroup g = space_group_of(b, settings.symprec, fmt::format("vacancy: structure {}", s));
     r.sites = sites_of(g, b);
     r.spacegroup_number = g.number;
@@ -125,8 +134,10 @@ std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector
     VacancyResult& r = results[refs[k].structure];
     VacancyPoint& pt = r.points[refs[k].point];
     const double N = pt.natoms, f = (N - 1) / N;
-    pt.ef_unrelaxed = pt.e_unrelaxed - f * pt.e_perfect;
-    pt.ef_relaxed = pt.e_relaxed - f * pt.e_perfect;
+    const auto mu = settings.chemical_potentials.find(r.sites[pt.site].species);
+    pt.mu = mu != settings.chemical_potentials.end() ? mu->second : pt.e_perfect / N;
+    pt.ef_unrelaxed = pt.e_unrelaxed - pt.e_perfect + pt.mu;
+    pt.ef_relaxed = pt.e_relaxed - pt.e_perfect + pt.mu;
     pt.relaxation_energy = pt.e_relaxed - pt.e_unrelaxed;
     pt.relaxation_volume = pt.v_defect - f * pt.v_perfect;
     pt.relaxation_volume_atomic = pt.relaxation_volume / (pt.v_perfect / N);

@@ -4,12 +4,16 @@
 // is removed, and the defect supercells of all structures, sites and sizes
 // are relaxed as one batch (atoms; optionally the cell, hydrostatically at
 // zero pressure). The perfect supercells are evaluated, not assumed, as one
-// batch together with the unrelaxed defect cells. Elemental crystals only:
-// the chemical potential is the bulk energy per atom,
+// batch together with the unrelaxed defect cells. Removing an atom of
+// species X into a reservoir of chemical potential mu_X,
+//   E_f = E(N-1) - E(N) + mu_X,
+// with mu_X the bulk energy per atom for elemental crystals,
 //   E_f = E(N-1) - (N-1)/N E(N)
-// (e.g. Mishin et al., PRB 63, 224106 (2001); docs/vacancy.md).
+// (e.g. Mishin et al., PRB 63, 224106 (2001)), and the deck's
+// chemical_potentials for compounds (docs/vacancy.md).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,9 @@ struct VacancySettings {
   bool relax_cell = false;               // also relax the defect cell volume at zero pressure
   RelaxSettings relax;                   // cell/target are set from relax_cell
   double symprec = 1e-3;                 // Å, spglib's distance tolerance
+  // mu per species, eV/atom; required for compounds, optional (replacing the
+  // bulk energy per atom) for elemental crystals.
+  std::map<std::string, double> chemical_potentials;
 };
 
 // A symmetry-distinct site of a bulk cell: its representative atom (0-based,
@@ -48,8 +55,9 @@ struct VacancyPoint {
   double e_perfect = 0;          // eV, E(N)
   double e_unrelaxed = 0;        // eV, E(N-1), atoms at the perfect positions
   double e_relaxed = 0;          // eV, E(N-1) relaxed (= e_unrelaxed without relaxation)
-  double ef_unrelaxed = 0;       // eV, E_unrel(N-1) - (N-1)/N E(N)
-  double ef_relaxed = 0;         // eV, E_rel(N-1) - (N-1)/N E(N)
+  double mu = 0;                 // eV, chemical potential of the removed species
+  double ef_unrelaxed = 0;       // eV, E_unrel(N-1) - E(N) + mu
+  double ef_relaxed = 0;         // eV, E_rel(N-1) - E(N) + mu
   double relaxation_energy = 0;  // eV, E_rel(N-1) - E_unrel(N-1) (<= 0)
   double v_perfect = 0;          // Å^3, V(N)
   double v_defect = 0;           // Å^3, V(N-1) after relaxation (= V(N) with a fixed cell)
@@ -62,7 +70,8 @@ struct VacancyPoint {
 };
 
 struct VacancyResult {
-  std::string species;
+  std::string species;            // "Cu", or "Na Cl" for compounds
+  std::string mu_reference;       // "bulk energy per atom" or "deck chemical_potentials"
   int spacegroup_number = 0;
   std::string spacegroup_symbol;
   std::vector<VacancySite> sites;
@@ -72,7 +81,7 @@ struct VacancyResult {
 };
 
 // Vacancy formation of every bulk cell; result k belongs to bulk[k].
-// InputError for a structure with more than one species, a repeat factor
+// InputError for a compound without chemical potentials of all its species, a repeat factor
 // < 1, or a supercell of one atom. `progress(step, running)` follows relax.
 std::vector<VacancyResult> vacancy_formation(Calculator& calc, const std::vector<Structure>& bulk,
                                              const VacancySettings& settings,

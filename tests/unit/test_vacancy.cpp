@@ -109,14 +109,46 @@ TEST(Vacancy, TwoSitesOfBetaTungstenObeyThePairSum) {
   EXPECT_GT(std::abs(r.points[0].ef_unrelaxed - r.points[1].ef_unrelaxed), 1e-3);
 }
 
-TEST(Vacancy, CompoundsAreRejected) {
+TEST(Vacancy, CompoundsNeedChemicalPotentials) {
   Calculator calc(argon());
   VacancySettings s;
   try {
     vacancy_formation(calc, {build_lattice("rocksalt", {"Ar", "Ar"}, 5.6), build_lattice("rocksalt", {"Ar", "Kr"}, 5.6)}, s);
-    FAIL() << "no error for a compound";
+    FAIL() << "no error for a compound without chemical potentials";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("elemental"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("chemical_potentials"), std::string::npos) << e.what();
+  }
+  s.chemical_potentials = {{"Ar", -0.1}};
+  EXPECT_THROW(vacancy_formation(calc, {build_lattice("rocksalt", {"Ar", "Kr"}, 5.6)}, s), InputError);  // Kr missing
+  s.chemical_potentials = {{"Ar", -0.1}, {"Kr", -0.1}, {"Xe", 0.0}};
+  EXPECT_THROW(vacancy_formation(calc, {build_lattice("rocksalt", {"Ar", "Kr"}, 5.6)}, s), InputError);  // Xe in none
+}
+
+// Rocksalt ArKr with Lennard-Jones (geometric mixing): removing atom i of a
+// pair potential removes its bonds, E(N-1) - E(N) = -2 e_i (e_i its per-atom
+// energy, half its bonds), so E_f = -2 e_i + mu_X, site by site.
+TEST(Vacancy, CompoundFormationEnergyUsesTheChemicalPotentials) {
+  auto pot = PotentialRegistry::global().create(Options::parse(
+      "style = \"lj/cut\"\nspecies = [\"Ar\", \"Kr\"]\nepsilon = [0.0104, 0.014]\nsigma = [3.4, 3.65]\ncutoff = 8.0\n"));
+  Calculator calc(pot);
+  VacancySettings s;
+  s.supercells = {2};
+  s.relax.fmax = 1e-4;
+  s.chemical_potentials = {{"Ar", -0.08}, {"Kr", -0.11}};
+  const Structure bulk = build_lattice("rocksalt", {"Ar", "Kr"}, 6.2, 0, true);
+  const auto r = vacancy_formation(calc, {bulk}, s)[0];
+  EXPECT_EQ(r.species, "Ar Kr");
+  EXPECT_EQ(r.mu_reference, "deck chemical_potentials");
+  ASSERT_EQ(r.sites.size(), 2u);
+  const auto ev = evaluate(calc, {repeat(bulk, 2, 2, 2)})[0];
+  for (const VacancyPoint& p : r.points) {
+    const VacancySite& site = r.sites[p.site];
+    SCOPED_TRACE(site.species);
+    const double e_i = ev.energies[static_cast<std::size_t>(site.atom) * 8];  // make_supercell: atom major
+    EXPECT_NEAR(p.mu, s.chemical_potentials[site.species], 0);
+    EXPECT_NEAR(p.ef_unrelaxed, -2 * e_i + p.mu, 1e-9);
+    EXPECT_LE(p.ef_relaxed, p.ef_unrelaxed + 1e-12);
+    EXPECT_TRUE(p.converged);
   }
 }
 
