@@ -108,8 +108,8 @@ def fit(points):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--poscar", required=True, help="the unstrained cell (VASP POSCAR)")
-    ap.add_argument("--pair-style", required=True, help="eam, eam/alloy or eam/fs")
-    ap.add_argument("--pair-file", required=True)
+    ap.add_argument("--pair-style", required=True, help="eam, eam/alloy, eam/fs or snap")
+    ap.add_argument("--pair-file", required=True, nargs="+", help="the file(s) of pair_coeff: snap takes two (coeff, param)")
     ap.add_argument("--strains", type=float, nargs="+", default=[0.005, 0.01])
     ap.add_argument("--replicate", type=int, nargs=3, default=[1, 1, 1])
     ap.add_argument("--ftol", type=float, default=1e-10, help="CG force tolerance (eV/Å, 2-norm)")
@@ -149,7 +149,7 @@ box tilt large
 read_data cell{k:03d}.data
 replicate {args.replicate[0]} {args.replicate[1]} {args.replicate[2]}
 pair_style {args.pair_style}
-pair_coeff * * {args.pair_file} {' '.join(species)}
+pair_coeff * * {' '.join(args.pair_file)} {' '.join(species)}
 neighbor 1.0 bin
 neigh_modify every 1 delay 0 check yes
 thermo_style custom step pe pxx pyy pzz pyz pxz pxy fnorm
@@ -185,7 +185,8 @@ min_modify dmax 1.0e-2 line quadratic
         "command": "lammps_elastic.py " + " ".join(sys.argv[1:]),
         "poscar": os.path.basename(args.poscar),
         "pair_style": args.pair_style,
-        "pair_file": os.path.basename(args.pair_file),
+        "pair_file": (os.path.basename(args.pair_file[0]) if len(args.pair_file) == 1
+                      else [os.path.basename(f) for f in args.pair_file]),
         "strains": args.strains,
         "relaxed_ion": not args.clamped,
         "cg_ftol_eV_per_A": args.ftol,
