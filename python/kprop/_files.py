@@ -127,19 +127,24 @@ def task_folder(outdir, task):
     return sub if os.path.isdir(sub) else outdir
 
 
+def read_csv_rows(path):
+    """A CSV file's rows as lists of str (blank lines as empty lists); ResultError if it cannot be read."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            return list(csv.reader(f))
+    except FileNotFoundError:
+        raise ResultError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ResultError(f"{path}: cannot read: {e}") from None
+
+
 def read_csv_columns(path):
     """A numeric CSV file as {column name: float array}, in header order.
 
     Empty fields become NaN.  ResultError for a missing file, a file without
     a header, a row of the wrong length or a field that is not a number.
     """
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except FileNotFoundError:
-        raise ResultError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ResultError(f"{path}: cannot read: {e}") from None
+    rows = read_csv_rows(path)
     if not rows or not rows[0]:
         raise ResultError(f"{path}: empty file (no CSV header)")
     header = [h.strip() for h in rows[0]]
@@ -162,3 +167,21 @@ def require_columns(path, columns, names):
     missing = [n for n in names if n not in columns]
     if missing:
         raise ResultError(f"{path}: missing column(s) {', '.join(missing)}")
+
+
+def read_entry_csv(outdir, task, entry, key, columns):
+    """The CSV file a structure entry of TASK names under KEY: (path, {column name: float array}).
+
+    The path is resolved against OUTDIR.  ResultError when the entry names no
+    such file, the file cannot be read (as read_csv_columns), it lacks one of
+    COLUMNS, or it has no data rows.
+    """
+    if not isinstance(entry.get(key), str):
+        where = f"task {task['task']['name']}, structure {entry.get('name', '?')}"
+        raise ResultError(f"{where}: no '{key}' in the task JSON")
+    path = resolve(outdir, entry[key])
+    cols = read_csv_columns(path)
+    require_columns(path, cols, columns)
+    if len(cols[columns[0]]) == 0:
+        raise ResultError(f"{path}: no data rows")
+    return path, cols

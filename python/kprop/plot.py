@@ -42,18 +42,16 @@ import numpy as np
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from kprop._files import (  # noqa: E402
-    ResultError, is_task_json, read_csv_columns, read_json, read_task, require_columns,
-    resolve, structures_of, task_folder, task_json_files)
+    ResultError, is_task_json, read_entry_csv, read_json, read_task, structures_of, task_folder,
+    task_json_files)
+from kprop._figure import _each_structure, _new_figure, _number, _one_line, _safe, _save  # noqa: E402
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
 
-DPI = 100
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
 # Above this many structures, per-task figures plot against the structure
 # index instead of labelling every structure.
@@ -64,24 +62,6 @@ __all__ = ["draw", "draw_task", "main", "FIGURES", "eos_energy"]
 
 
 # ----------------------------------------------------------------- helpers
-
-def _new_figure(width, height):
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _save(fig, path):
-    """Write FIG as PNG to PATH via a temporary name, so a PNG that exists is complete."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        fig.savefig(tmp, format="png", dpi=DPI)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
-
 
 def _plain_axis(ax, axis="y"):
     """Tick labels as plain numbers (no offset such as '+2.6' above the axis)."""
@@ -98,14 +78,6 @@ def _pm(value, err, unit=""):
         return f"{value:.6g}{unit}"
     decimals = min(max(0, 1 - math.floor(math.log10(err))), 12)
     return f"{value:.{decimals}f} ± {err:.2g}{unit}"
-
-
-def _num(entry, key, where):
-    """entry[key] as a float; ResultError naming WHERE if absent or not a number."""
-    v = entry.get(key)
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ResultError(f"{where}: '{key}' missing or not a number")
-    return float(v)
 
 
 def _labels(entries):
@@ -130,28 +102,6 @@ def _category_axis(ax, labels):
     return x
 
 
-def _safe(name):
-    return str(name).replace(os.sep, "_")
-
-
-def _one_line(e):
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__
-
-
-def _each_structure(outdir, task, path, report, func):
-    """FUNC(outdir, task, entry) for every structure entry; problems go to REPORT, the rest go on."""
-    written = []
-    for entry in structures_of(task, path):
-        try:
-            written.append(func(outdir, task, entry))
-        except ResultError as e:
-            report(str(e))
-        except Exception as e:  # noqa: BLE001  unexpected content or an unwritable folder: one line, go on
-            report(f"{path}: cannot draw structure {entry.get('name', '?')}: {type(e).__name__}: {_one_line(e)}")
-    return written
-
-
 # ---------------------------------------------------------------------- eos
 
 def eos_energy(form, V, E0, V0, B0_GPa, B0_prime):
@@ -173,15 +123,8 @@ def eos_energy(form, V, E0, V0, B0_GPa, B0_prime):
 
 def _figure_eos_structure(outdir, task, entry):
     name = entry.get("name", "?")
-    where = f"task {task['task']['name']}, structure {name}"
-    if not isinstance(entry.get("points_csv"), str):
-        raise ResultError(f"{where}: no 'points_csv' in the task JSON")
-    path = resolve(outdir, entry["points_csv"])
-    cols = read_csv_columns(path)
-    require_columns(path, cols, ["volume_A3", "energy_eV"])
+    path, cols = read_entry_csv(outdir, task, entry, "points_csv", ["volume_A3", "energy_eV"])
     V, E = cols["volume_A3"], cols["energy_eV"]
-    if len(V) == 0:
-        raise ResultError(f"{path}: no data rows")
     n = entry.get("natoms")
     n = float(n) if isinstance(n, (int, float)) and n > 0 else 1.0
     per = "atom" if entry.get("natoms") else "cell"
@@ -228,22 +171,16 @@ def _figure_eos_structure(outdir, task, entry):
 
 def figure_eos(outdir, task, path, report):
     """One ``<structure>.eos.png`` per structure of an eos task (beside its points CSV)."""
-    return _each_structure(outdir, task, path, report, _figure_eos_structure)
+    return _each_structure(task, path, report, lambda entry: _figure_eos_structure(outdir, task, entry))
 
 
 # ----------------------------------------------------------------------- md
 
 def _figure_md_structure(outdir, task, entry):
     name = entry.get("name", "?")
-    where = f"task {task['task']['name']}, structure {name}"
-    if not isinstance(entry.get("thermo_csv"), str):
-        raise ResultError(f"{where}: no 'thermo_csv' in the task JSON")
-    path = resolve(outdir, entry["thermo_csv"])
-    cols = read_csv_columns(path)
-    require_columns(path, cols, ["time_ps", "temperature_K", "pressure_GPa", "potential_eV", "volume_A3"])
+    path, cols = read_entry_csv(outdir, task, entry, "thermo_csv",
+                                ["time_ps", "temperature_K", "pressure_GPa", "potential_eV", "volume_A3"])
     t = cols["time_ps"]
-    if len(t) == 0:
-        raise ResultError(f"{path}: no data rows")
     s = task.get("settings") if isinstance(task.get("settings"), dict) else {}
     n = entry.get("natoms") or task.get("natoms")
     per_atom = isinstance(n, (int, float)) and n > 0
@@ -298,7 +235,7 @@ def _figure_md_structure(outdir, task, entry):
 
 def figure_md(outdir, task, path, report):
     """One ``<structure>.md.png`` per structure of an md task (beside its thermo CSV)."""
-    return _each_structure(outdir, task, path, report, _figure_md_structure)
+    return _each_structure(task, path, report, lambda entry: _figure_md_structure(outdir, task, entry))
 
 
 # -------------------------------------------------------------------- relax
@@ -312,9 +249,9 @@ def figure_relax(outdir, task, path, report):
     dE, fmax, conv, steps = [], [], [], []
     for e in entries:
         where = f"{path}: structure {e.get('name', '?')}"
-        n = _num(e, "natoms", where)
-        dE.append((_num(e, "energy", where) - _num(e, "initial_energy", where)) / n * 1e3)
-        fmax.append(_num(e, "fmax", where))
+        n = _number(e, "natoms", where)
+        dE.append((_number(e, "energy", where) - _number(e, "initial_energy", where)) / n * 1e3)
+        fmax.append(_number(e, "fmax", where))
         conv.append(bool(e.get("converged")))
         steps.append(e.get("steps"))
     labels = _labels(entries)
@@ -373,12 +310,8 @@ def figure_relax(outdir, task, path, report):
 def _figure_relax_history(outdir, task, entry):
     """``<structure>.relax.png``: E − E(final) and fmax against the step (log scales)."""
     name = entry.get("name", "?")
-    path = resolve(outdir, entry["history_csv"])
-    cols = read_csv_columns(path)
-    require_columns(path, cols, ["step", "energy_eV", "fmax_eV_per_A"])
+    path, cols = read_entry_csv(outdir, task, entry, "history_csv", ["step", "energy_eV", "fmax_eV_per_A"])
     step, e, f = cols["step"], cols["energy_eV"], cols["fmax_eV_per_A"]
-    if len(step) == 0:
-        raise ResultError(f"{path}: no data rows")
     n = entry.get("natoms") or 1
     s = task.get("settings") if isinstance(task.get("settings"), dict) else {}
     fig = _new_figure(6.4, 5.0)
@@ -417,8 +350,8 @@ def figure_single_point(outdir, task, path, report):
         if isinstance(e.get("energy_per_atom"), (int, float)):
             epa.append(float(e["energy_per_atom"]))
         else:
-            epa.append(_num(e, "energy", where) / _num(e, "natoms", where))
-        fmax.append(_num(e, "max_force", where))
+            epa.append(_number(e, "energy", where) / _number(e, "natoms", where))
+        fmax.append(_number(e, "max_force", where))
     labels = _labels(entries)
     fig = _new_figure(6.4, 5.0)
     ax1, ax2 = fig.subplots(2, 1, sharex=True)

@@ -36,12 +36,11 @@ import numpy as np
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
-from kprop._files import ResultError, read_csv_columns, read_json, require_columns, resolve, structures_of  # noqa: E402
+from kprop._figure import _each_structure, _new_figure, _safe, _save  # noqa: E402
+from kprop._files import (  # noqa: E402
+    ResultError, read_csv_rows, read_entry_csv, read_json, require_columns, resolve, structures_of)
 
-DPI = 100
 VOIGT = ["xx", "yy", "zz", "yz", "xz", "xy"]
 STRESS_COLUMNS = ["sxx_GPa", "syy_GPa", "szz_GPa", "syz_GPa", "sxz_GPa", "sxy_GPa"]
 
@@ -49,47 +48,6 @@ __all__ = ["figure_elastic", "figure_vacancy", "plot_elastic", "plot_vacancy"]
 
 
 # ----------------------------------------------------------------- helpers
-# (kprop.plot's small helpers, repeated so that kprop.plot can import this
-# module at its top without a cycle)
-
-def _new_figure(width, height):
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _save(fig, path):
-    """Write FIG as PNG to PATH via a temporary name, so a PNG that exists is complete."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        fig.savefig(tmp, format="png", dpi=DPI)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
-
-
-def _safe(name):
-    return str(name).replace(os.sep, "_")
-
-
-def _one_line(e):
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__
-
-
-def _each_structure(task, path, report, func):
-    written = []
-    for entry in structures_of(task, path):
-        try:
-            written.append(func(entry))
-        except ResultError as e:
-            report(str(e))
-        except Exception as e:  # noqa: BLE001  unexpected content or an unwritable folder: one line, go on
-            report(f"{path}: cannot draw structure {entry.get('name', '?')}: {type(e).__name__}: {_one_line(e)}")
-    return written
-
 
 def _matrix6(entry, key, where):
     m = entry.get(key)
@@ -107,14 +65,7 @@ def _numeric_columns(path, text_columns):
 
     "true"/"false" read as 1/0.  ResultError (naming the file) as read_csv_columns.
     """
-    import csv
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = [r for r in csv.reader(f) if r]
-    except FileNotFoundError:
-        raise ResultError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ResultError(f"{path}: cannot read: {e}") from None
+    rows = [r for r in read_csv_rows(path) if r]
     if not rows or not rows[0]:
         raise ResultError(f"{path}: empty file (no CSV header)")
     header = [h.strip() for h in rows[0]]
@@ -265,14 +216,8 @@ def figure_elastic(outdir, task, path, report):
 
 def _vacancy_structure(task, entry, results_dir, png_dir=None):
     name = entry.get("name", "?")
-    where = f"task {task['task']['name']}, structure {name}"
-    if not isinstance(entry.get("convergence_csv"), str):
-        raise ResultError(f"{where}: no 'convergence_csv' in the task JSON")
-    path = resolve(results_dir, entry["convergence_csv"])
-    cols = read_csv_columns(path)
-    require_columns(path, cols, ["site", "natoms", "Ef_relaxed_eV", "Ef_unrelaxed_eV"])
-    if len(cols["site"]) == 0:
-        raise ResultError(f"{path}: no data rows")
+    path, cols = read_entry_csv(results_dir, task, entry, "convergence_csv",
+                                ["site", "natoms", "Ef_relaxed_eV", "Ef_unrelaxed_eV"])
     fig = _new_figure(6.4, 4.6)
     ax = fig.add_subplot()
     for k, site in enumerate(sorted(set(cols["site"].astype(int)))):

@@ -28,16 +28,14 @@ import numpy as np
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
 
+from kprop._figure import _new_figure, _number, _one_line, _safe, _save  # noqa: E402
 from kprop._files import ResultError, resolve, structures_of, task_folder  # noqa: E402
 
-DPI = 100
 J_M2_PER_EV_A2 = 16.021766208  # properties/surface/task.cpp
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "h"]
 # A generic viewing direction (no facet seen edge-on for cubic shapes).
@@ -47,45 +45,6 @@ __all__ = ["figure_surface"]
 
 
 # ----------------------------------------------------------------- helpers
-# (kprop.plot's small helpers, repeated so that kprop.plot can import this
-# module at its top without a cycle, as kprop.plot_elastic does)
-
-def _new_figure(width, height):
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _save(fig, path):
-    """Write FIG as PNG to PATH via a temporary name, so a PNG that exists is complete."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        fig.savefig(tmp, format="png", dpi=DPI)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
-
-
-def _safe(name):
-    return str(name).replace(os.sep, "_")
-
-
-def _one_line(e):
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__
-
-
-def _number(d, key, where, optional=False):
-    """d[key] as a float; None (JSON null) is NaN when OPTIONAL; otherwise ResultError naming WHERE."""
-    v = d.get(key) if isinstance(d, dict) else None
-    if v is None and optional:
-        return math.nan
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ResultError(f"{where}: '{key}' missing or not a number")
-    return float(v)
-
 
 def _colors(n):
     """N distinct colours: tab10, tab20 beyond 10, an HSV wheel beyond 20."""
