@@ -79,7 +79,22 @@ Structure primitive_cell(const Structure& s, const std::vector<Vec3>& pure, doub
   return p;
 }
 
+// The nearest orthogonal matrix (polar factor): removes the small
+// non-orthogonality a tolerant symmetry search leaves in Lc W Lc^-1.
+Mat3 nearest_rotation(const Mat3& m) {
+  Eigen::JacobiSVD<Mat3> svd(m, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  return svd.matrixU() * svd.matrixV().transpose();
+}
+
 }  // namespace
+
+std::vector<Mat3> SpaceGroup::point_group_rotations() const {
+  std::vector<Mat3> out;
+  for (const Mat3& R : rotations)
+    if (std::none_of(out.begin(), out.end(), [&](const Mat3& Q) { return (Q - R).cwiseAbs().maxCoeff() < 1e-6; }))
+      out.push_back(R);
+  return out;
+}
 
 SpaceGroup space_group_of(const Structure& s, double symprec, const std::string& where) {
   const int n = static_cast<int>(s.size());
@@ -115,11 +130,8 @@ SpaceGroup space_group_of(const Structure& s, double symprec, const std::string&
       for (int j = 0; j < 3; ++j) W(i, j) = ds->rotations[k][i][j];
       w[i] = ds->translations[k][i];
     }
-    Mat3 R = Lc * W * Lc_inv;
-    // Orthogonalize (the cell is symmetric only to symprec): nearest rotation.
-    Eigen::JacobiSVD<Mat3> svd(R, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    R = svd.matrixU() * svd.matrixV().transpose();
-    g.rotations.push_back(R);
+    // Orthogonalized: the cell is symmetric only to symprec.
+    g.rotations.push_back(nearest_rotation(Lc * W * Lc_inv));
     g.translations.push_back(Lc * w);
     if (W.isIdentity()) {
       for (int d = 0; d < 3; ++d) w[d] -= std::floor(w[d] + 1e-9);
@@ -127,11 +139,20 @@ SpaceGroup space_group_of(const Structure& s, double symprec, const std::string&
     }
   }
   g.equivalent_atoms.assign(ds->equivalent_atoms, ds->equivalent_atoms + n);
-  Mat3 P;
+  // Conventional lattice vectors in the input frame, as columns:
+  // (a_s b_s c_s) = (a b c) P^-1; std_lattice = Q (a_s b_s c_s) is the
+  // idealized one, Q (spglib's std_rotation_matrix up to the idealization's
+  // small distortion) made exactly orthogonal.
+  Mat3 P, std_lat;
   for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) P(i, j) = ds->transformation_matrix[i][j];
+    for (int j = 0; j < 3; ++j) {
+      P(i, j) = ds->transformation_matrix[i][j];
+      std_lat(i, j) = ds->std_lattice[i][j];
+    }
   spg_free_dataset(ds);
-  g.conventional = (Lc * P.inverse()).transpose();
+  const Mat3 conv = Lc * P.inverse();
+  g.conventional = conv.transpose();
+  g.standard_rotation = nearest_rotation(std_lat * conv.inverse());
   g.primitive = primitive_cell(s, pure, symprec);
   return g;
 }

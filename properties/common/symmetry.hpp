@@ -25,8 +25,13 @@ struct SpaceGroup {
   // input frame: Miller indices refer to them. Hexagonal axes for trigonal
   // and hexagonal groups (rhombohedral ones included).
   Mat3 conventional = Mat3::Zero();
-  // The primitive cell, Niggli-reduced, in the input frame.
+  // The rotation from the input frame to spglib's idealized standard frame
+  // (conventional axes; cubic a, b, c along x, y, z): v_std = Q v.
+  Mat3 standard_rotation = Mat3::Identity();
+  // The primitive cell, reduced (shortest vectors), in the input frame.
   Structure primitive;
+  // The distinct rotations (the point group; supercells repeat them).
+  std::vector<Mat3> point_group_rotations() const;
   // Four-index (Miller-Bravais) notation applies: hexagonal axes.
   bool hexagonal_axes() const { return number >= 143 && number <= 194; }
 };

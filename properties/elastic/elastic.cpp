@@ -5,12 +5,12 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <spglib.h>
 
 #include "core/atoms.hpp"
 #include "core/error.hpp"
 #include "core/structure/transforms.hpp"
 #include "core/units.hpp"
+#include "properties/common/symmetry.hpp"
 
 namespace kprop {
 
@@ -39,24 +39,6 @@ Mat6 from_rank4(const Rank4& t) {
       C(p, q) = 0.25 * (t[at4(i, j, k, l)] + t[at4(j, i, k, l)] + t[at4(i, j, l, k)] + t[at4(j, i, l, k)]);
     }
   return C;
-}
-
-std::string crystal_system_of(int n) {
-  if (n <= 0) return "";
-  if (n <= 2) return "triclinic";
-  if (n <= 15) return "monoclinic";
-  if (n <= 74) return "orthorhombic";
-  if (n <= 142) return "tetragonal";
-  if (n <= 167) return "trigonal";
-  if (n <= 194) return "hexagonal";
-  return "cubic";
-}
-
-// The nearest orthogonal matrix (polar factor): removes the small
-// non-orthogonality a tolerant symmetry search leaves in A^T W A^-T.
-Mat3 orthogonalize(const Mat3& m) {
-  Eigen::JacobiSVD<Mat3> svd(m, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  return svd.matrixU() * svd.matrixV().transpose();
 }
 
 }  // namespace
@@ -97,60 +79,22 @@ Mat6 project_stiffness(const Mat6& C, const std::vector<Mat3>& rotations) {
 }
 
 bool find_point_group(const Structure& s, double symprec, ElasticResult& r) {
-  const int n = static_cast<int>(s.size());
-  double lattice[3][3];  // spglib: lattice vectors as columns
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) lattice[i][j] = s.cell(j, i);
-  const Mat3 Ainv = s.cell.inverse();  // rows of cell = lattice vectors: s_frac^T = r^T A^-1
-  std::vector<double> pos(3 * static_cast<std::size_t>(n));
-  std::vector<int> types(n);
-  std::map<std::string, int> type_of;
-  for (int a = 0; a < n; ++a) {
-    const Vec3 f = (s.positions[a].transpose() * Ainv).transpose();
-    for (int d = 0; d < 3; ++d) pos[3 * a + d] = f[d] - std::floor(f[d]);
-    types[a] = type_of.emplace(s.species[a], static_cast<int>(type_of.size())).first->second;
-  }
-  SpglibDataset* ds = spg_get_dataset(lattice, reinterpret_cast<double(*)[3]>(pos.data()), types.data(), n,
-                                      symprec);
-  if (!ds) {
+  SpaceGroup g;
+  try {
+    g = space_group_of(s, symprec, "elastic");
+  } catch (const InputError& e) {
     r.symmetry_found = false;
-    r.symmetry_error = std::string("spglib found no symmetry: ") + spg_get_error_message(spg_get_error_code());
+    r.symmetry_error = e.what();
     return false;
   }
   r.symmetry_found = true;
-  r.spacegroup_number = ds->spacegroup_number;
-  r.spacegroup_symbol = ds->international_symbol;
-  r.point_group = ds->pointgroup_symbol;
-  r.crystal_system = crystal_system_of(ds->spacegroup_number);
-  // W acts on fractional column vectors, f' = W f; with r = A^T f (A's rows
-  // the lattice vectors), r' = A^T W A^-T r: R = A^T W A^-T.
-  const Mat3 At = s.cell.transpose();
-  const Mat3 AtInv = Ainv.transpose();
-  std::vector<Eigen::Matrix3i> seen;
-  r.rotations.clear();
-  for (int k = 0; k < ds->n_operations; ++k) {
-    Eigen::Matrix3i W;
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j) W(i, j) = ds->rotations[k][i][j];
-    if (std::find(seen.begin(), seen.end(), W) != seen.end()) continue;  // supercells repeat rotations
-    seen.push_back(W);
-    r.rotations.push_back(orthogonalize(At * W.cast<double>() * AtInv));
-  }
+  r.spacegroup_number = g.number;
+  r.spacegroup_symbol = g.international;
+  r.point_group = g.point_group;
+  r.crystal_system = g.crystal_system;
+  r.rotations = g.point_group_rotations();
   r.point_group_order = static_cast<int>(r.rotations.size());
-  // Standard (conventional) lattice vectors in the input frame, as columns:
-  // (a_s b_s c_s) = (a b c) P^-1; rotated by std_rot they are the idealized ones.
-  Mat3 P;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) P(i, j) = ds->transformation_matrix[i][j];
-  Mat3 std_lat;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) std_lat(i, j) = ds->std_lattice[i][j];  // columns, idealized
-  spg_free_dataset(ds);
-  // The rotation taking input-frame vectors to the idealized standard frame
-  // (spglib's std_rotation_matrix, up to the idealization's small distortion):
-  // std_lat = Q (A^T P^-1) (columns), Q made exactly orthogonal.
-  const Mat3 conv = At * P.inverse();
-  r.standard_rotation = orthogonalize(std_lat * conv.inverse());
+  r.standard_rotation = g.standard_rotation;
   return true;
 }
 
