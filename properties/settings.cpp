@@ -89,6 +89,12 @@ SettingSpec number_table(std::string key, std::string unit, std::string help) {
   return s;
 }
 
+SettingSpec text(std::string key, std::string help) {
+  SettingSpec s = index_list(std::move(key), std::move(help));
+  s.kind = Kind::Text;
+  return s;
+}
+
 SettingSpec optional(SettingSpec s) {
   s.optional = true;
   return s;
@@ -114,6 +120,7 @@ std::string SettingSpec::expected() const {
       for (const auto& x : choices) c += (c.empty() ? "\"" : ", \"") + x + "\"";
       return "one of " + c;
     }
+    case Kind::Text: return "a string";
     case Kind::NumberTable:
       return "an inline table of numbers, { Na = -1.3, Cl = -1.8 }" + u;
     case Kind::IndexList:
@@ -144,6 +151,7 @@ std::string SettingSpec::check(const json& v) const {
         for (const auto& c : choices)
           if (v.get<std::string>() == c) return "";
       return "expected " + expected();
+    case Kind::Text: return v.is_string() ? "" : "expected " + expected();
     case Kind::NumberTable:
       if (!v.is_object() || v.empty()) return "expected " + expected();
       for (const auto& [k, x] : v.items())

@@ -24,6 +24,7 @@ struct SettingSpec {
     Vector,   // a list of `length` numbers (a list of such lists sweeps)
     IndexList,  // a list of integer lists of 3 or 4 entries (Miller indices); never sweeps
     NumberTable,  // an inline table of numbers, { Na = -1.3, Cl = -1.8 }; never sweeps
+    Text,     // a string (a path, a formula); never sweeps
   };
   std::string key;
   Kind kind = Kind::Number;
@@ -63,6 +64,8 @@ SettingSpec vector(std::string key, int length, nlohmann::json fallback, std::st
 SettingSpec index_list(std::string key, std::string help);
 // An inline table of numbers keyed by name, { Na = -1.3, Cl = -1.8 }; optional.
 SettingSpec number_table(std::string key, std::string unit, std::string help);
+// A string, free text (a band path "G X W K G L"); optional.
+SettingSpec text(std::string key, std::string help);
 // The same setting, allowed to be absent with no default.
 SettingSpec optional(SettingSpec s);
 // The same setting with a hint for out-of-range values.

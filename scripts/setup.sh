@@ -24,7 +24,7 @@ DEBIAN_PACKAGES=(
   libtomlplusplus-dev libeigen3-dev libfftw3-dev libopenmpi-dev openmpi-bin
   libgtest-dev libsymspg-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libbenchmark-dev libqhull-dev
-  lammps lammps-data python3-ase python3-numpy python3-matplotlib
+  lammps lammps-data python3-ase python3-phonopy python3-numpy python3-matplotlib
   python3-pandas
   dpkg-dev xz-utils
 )

@@ -28,6 +28,10 @@ Figures (100 dpi, matplotlib's Agg backend):
   ``<structure>.gamma.png`` (γ per family with the Wulff area fractions) and
   ``<structure>.wulff.png`` (the Wulff shape in 3D; not drawn when the task
   found none); :mod:`kprop.plot_surface`.
+- ``phonons``: per structure ``<structure>.phonons.png`` (band structure
+  beside the DOS, imaginary modes in red), ``<structure>.thermal.png`` (F, S
+  and C_v against T) and, with a supercell comparison,
+  ``<structure>.phonon_convergence.png``; :mod:`kprop.plot_phonons`.
 
 Only numpy and matplotlib are needed (not pandas or ASE), so kprop can run
 this at the end of a task.  Python API: :func:`draw` and :func:`draw_task`.
@@ -50,6 +54,7 @@ from kprop._files import (  # noqa: E402
     task_json_files)
 from kprop._figure import _each_structure, _new_figure, _number, _one_line, _safe, _save  # noqa: E402
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
+from kprop.plot_phonons import figure_phonons  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
 
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
@@ -384,6 +389,7 @@ FIGURES = {
     "elastic": figure_elastic,  # kprop.plot_elastic
     "vacancy": figure_vacancy,  # kprop.plot_elastic
     "surface": figure_surface,  # kprop.plot_surface
+    "phonons": figure_phonons,  # kprop.plot_phonons
 }
 
 
