@@ -63,6 +63,7 @@ std::vector<SettingSpec> phonon_setting_specs(bool with_relax_cell) {
   return v;
 }
 
+// Keys a task type leaves out of its schema (qha has no band path or DOS) keep their defaults.
 PhononSettings phonon_settings_from(const nlohmann::ordered_json& s) {
   PhononSettings p;
   if (s.contains("supercell") && s["supercell"].is_array()) {
@@ -86,17 +87,17 @@ PhononSettings phonon_settings_from(const nlohmann::ordered_json& s) {
   p.relaxed = s.at("relaxed").get<bool>();
   p.relax = relax_settings_from(s);
   if (s.contains("band_path") && s["band_path"].is_string()) p.band_path = s["band_path"].get<std::string>();
-  p.band_points = s.at("band_points").get<int>();
+  if (s.contains("band_points")) p.band_points = s["band_points"].get<int>();
   for (int k = 0; k < 3; ++k) p.mesh[k] = static_cast<int>(std::lround(s.at("mesh")[k].get<double>()));
-  p.tetrahedron = s.at("dos").get<std::string>() == "tetrahedron";
-  p.sigma = s.at("sigma").get<double>();
-  p.dos_step = s.at("dos_step").get<double>();
+  if (s.contains("dos")) p.tetrahedron = s["dos"].get<std::string>() == "tetrahedron";
+  if (s.contains("sigma")) p.sigma = s["sigma"].get<double>();
+  if (s.contains("dos_step")) p.dos_step = s["dos_step"].get<double>();
   const double tmin = s.at("tmin").get<double>(), tmax = s.at("tmax").get<double>(), ts = s.at("tstep").get<double>();
   for (int k = 0; tmin + k * ts <= tmax + 1e-9; ++k) p.temperatures.push_back(tmin + k * ts);
   p.cutoff_frequency = s.at("cutoff_frequency").get<double>();
   p.imaginary_tolerance = s.at("imaginary_tolerance").get<double>();
-  p.follow_imaginary = s.at("follow_imaginary").get<bool>();
-  p.follow_amplitude = s.at("follow_amplitude").get<double>();
+  if (s.contains("follow_imaginary")) p.follow_imaginary = s["follow_imaginary"].get<bool>();
+  if (s.contains("follow_amplitude")) p.follow_amplitude = s["follow_amplitude"].get<double>();
   if (s.contains("supercell_convergence") && s["supercell_convergence"].is_array())
     for (const auto& x : s["supercell_convergence"]) p.convergence.push_back(static_cast<int>(std::lround(x.get<double>())));
   return p;
@@ -132,8 +133,8 @@ std::optional<std::pair<std::string, std::string>> validate_phonon_settings(cons
       if (n != std::round(n) || n < 1 || n > 12)
         return err("supercell_convergence", fmt::format("repeat factors must be integers in [1, 12], got {}", n));
     }
-  if (s["dos"] != "gaussian" && has("sigma")) return err("sigma", "sigma applies only with dos = \"gaussian\"");
-  if (!s["follow_imaginary"].get<bool>() && has("follow_amplitude"))
+  if (s.contains("dos") && s["dos"] != "gaussian" && has("sigma")) return err("sigma", "sigma applies only with dos = \"gaussian\"");
+  if (s.contains("follow_imaginary") && !s["follow_imaginary"].get<bool>() && has("follow_amplitude"))
     return err("follow_amplitude", "follow_amplitude applies only with follow_imaginary = true");
   if (s["relaxed"].get<bool>())
     for (const char* k : {"algorithm", "fmax", "max_steps", "cell", "pressure", "stress", "stress_tol"})

@@ -54,7 +54,7 @@ from kprop._files import (  # noqa: E402
     task_json_files)
 from kprop._figure import _each_structure, _new_figure, _number, _one_line, _safe, _save  # noqa: E402
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
-from kprop.plot_phonons import figure_phonons  # noqa: E402
+from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
 
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
@@ -390,6 +390,7 @@ FIGURES = {
     "vacancy": figure_vacancy,  # kprop.plot_elastic
     "surface": figure_surface,  # kprop.plot_surface
     "phonons": figure_phonons,  # kprop.plot_phonons
+    "qha": figure_qha,  # kprop.plot_phonons
 }
 
 

@@ -57,7 +57,7 @@ THERMAL_COLUMNS = ["T_K", "F_eV_per_atom", "S_eV_per_K_per_atom", "Cv_eV_per_K_p
 _BAND_COLUMN = re.compile(r"^f(\d+)_THz$")
 _F_COLUMN = re.compile(r"^F_(.+)K_eV_per_atom$")
 
-__all__ = ["figure_phonons", "plot_phonons", "band_ticks", "point_label"]
+__all__ = ["figure_phonons", "figure_qha", "plot_phonons", "band_ticks", "point_label"]
 
 
 # ----------------------------------------------------------------- helpers
@@ -446,4 +446,81 @@ def plot_phonons(result, out_dir, results_dir=None):
     for entry in structures_of(task, path):
         if _failed(entry) is None:
             written += _structure(task, entry, root, out_dir, f"{path}: structure {entry.get('name', '?')}", report)
+    return written
+
+
+# ---------------------------------------------------------------------- qha
+
+QHA_COLUMNS = ("T_K", "V_A3_per_atom", "a_A", "alpha_linear_per_K", "B_GPa", "Cp_kB", "Cv_kB")
+
+
+def _figure_qha(task, entry, root, where):
+    """``<s>.qha.png``: F(V) at a few temperatures with the minima, V(T) or a(T), alpha(T), B(T), C_p and C_v."""
+    name = entry.get("name", "?")
+    qpath = _file(entry, "qha_csv", root, where)
+    fpath = _file(entry, "fv_csv", root, where)
+    q = read_csv_columns(qpath)
+    require_columns(qpath, q, QHA_COLUMNS)
+    fv = read_csv_columns(fpath)
+    require_columns(fpath, fv, ("V_A3_per_atom", "E_static_eV_per_atom"))
+    if len(q["T_K"]) == 0:
+        raise ResultError(f"{qpath}: no data rows")
+    fig = _new_figure(13.0, 7.0)
+    ax = fig.subplots(2, 3)
+    V = fv["V_A3_per_atom"]
+    fcols = [k for k in fv if k.startswith("F_") and k.endswith("K_eV_per_atom")]
+    temps = [float(k[2:-len("K_eV_per_atom")]) for k in fcols]
+    pick = sorted(set(int(round(x)) for x in np.linspace(0, len(fcols) - 1, min(8, len(fcols))))) if fcols else []
+    cmap = matplotlib.colormaps["viridis"]
+    for n, i in enumerate(pick):
+        c = cmap(n / max(1, len(pick) - 1))
+        ax[0, 0].plot(V, fv[fcols[i]], "o-", ms=3, color=c, label=f"{temps[i]:g} K")
+    ax[0, 0].set_xlabel("V (Å³/atom)")
+    ax[0, 0].set_ylabel("F = E + F_vib (eV/atom)")
+    ax[0, 0].set_title("F(V) at temperatures (points: scanned volumes)", fontsize=9)
+    ax[0, 0].legend(fontsize=7)
+    T = q["T_K"]
+    if np.nanmax(q["a_A"]) > 0:
+        ax[0, 1].plot(T, q["a_A"], "-", color="C0")
+        ax[0, 1].set_ylabel("a (Å)")
+        ax[0, 1].set_title("lattice constant a(T)", fontsize=9)
+    else:
+        ax[0, 1].plot(T, q["V_A3_per_atom"], "-", color="C0")
+        ax[0, 1].set_ylabel("V (Å³/atom)")
+        ax[0, 1].set_title("volume V(T)", fontsize=9)
+    ax[0, 2].plot(T, q["alpha_linear_per_K"] * 1e6, "-", color="C1")
+    ax[0, 2].set_ylabel("α linear (10⁻⁶/K)")
+    ax[0, 2].set_title("thermal expansion α = (1/3V) dV/dT", fontsize=9)
+    ax[1, 0].plot(T, q["B_GPa"], "-", color="C2")
+    ax[1, 0].set_ylabel("B (GPa)")
+    ax[1, 0].set_title("isothermal bulk modulus B(T)", fontsize=9)
+    ax[1, 1].plot(T, q["Cp_kB"], "-", color="C3", label="C_p = -T d²G/dT²")
+    ax[1, 1].plot(T, q["Cv_kB"], "--", color="C4", label="C_v at V(T)")
+    ax[1, 1].axhline(3.0, color="k", ls=":", lw=1, label="3 k_B")
+    ax[1, 1].set_ylabel("heat capacity (k_B/atom)")
+    ax[1, 1].legend(fontsize=7, loc="lower right")
+    ax[1, 2].plot(V, fv["E_static_eV_per_atom"], "o-", ms=3, color="k")
+    ax[1, 2].set_xlabel("V (Å³/atom)")
+    ax[1, 2].set_ylabel("E static (eV/atom)")
+    ax[1, 2].set_title("static E(V)", fontsize=9)
+    for a in (ax[0, 1], ax[0, 2], ax[1, 0], ax[1, 1]):
+        a.set_xlabel("T (K)")
+    for a in ax.flat:
+        a.grid(alpha=0.3)
+    fig.suptitle(f"{task['task']['name']}: {name}, quasi-harmonic approximation", fontsize=11)
+    png_dir = os.path.dirname(qpath) or root
+    return _save(fig, os.path.join(png_dir, f"{_safe(name)}.qha.png"))
+
+
+def figure_qha(outdir, task, path, report):
+    """Per structure of a qha task: ``<s>.qha.png`` beside its CSV files."""
+    written = []
+    for entry in structures_of(task, path):
+        where = f"{path}: structure {entry.get('name', '?')}"
+        try:
+            written.append(_figure_qha(task, entry, outdir, where))
+        except ResultError as e:
+            report(str(e))
+        except Exception as e:  # noqa: BLE001
+            report(f"{where}: cannot draw qha: {type(e).__name__}: {_one_line(e)}")
     return written

@@ -437,3 +437,45 @@ class PhononFigures(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(HAVE_MPL, "matplotlib not installed")
+class QhaFigure(unittest.TestCase):
+    """The qha figure from a synthetic scan: F(V, T) = E(V) + a linear-in-T softening."""
+
+    def setUp(self):
+        self.out = tempfile.mkdtemp()
+        V = [11.4 + 0.2 * k for k in range(9)]
+        temps = [0, 100, 200, 300]
+        with open(os.path.join(self.out, "cu.qha_fv.csv"), "w") as f:
+            f.write("V_over_V0,V_A3_per_atom,E_static_eV_per_atom,min_frequency_THz,"
+                    + ",".join(f"F_{t}K_eV_per_atom" for t in temps) + "\n")
+            for v in V:
+                e = -3.54 + 0.5 * (v - 11.8) ** 2
+                f.write(f"{v / 11.8},{v},{e},0.1," + ",".join(f"{e - 1e-4 * t * v}" for t in temps) + "\n")
+        with open(os.path.join(self.out, "cu.qha.csv"), "w") as f:
+            f.write("T_K,V_A3_per_atom,a_A,alpha_volume_per_K,alpha_linear_per_K,B_GPa,G_eV_per_atom,"
+                    "Cp_eV_per_K_per_atom,Cv_eV_per_K_per_atom,Cp_kB,Cv_kB,fit_rms_eV\n")
+            for t in temps:
+                f.write(f"{t},{11.8 + 1e-4 * t},{3.62 + 1e-5 * t},4e-5,1.3e-5,{140 - 0.01 * t},-3.5,"
+                        f"{'' if t in (0, 300) else 2.5e-4},2.4e-4,{'' if t in (0, 300) else 2.9},2.8,1e-6\n")
+        self.task = {"task": {"name": "qha-cu", "type": "qha"},
+                     "structures": [{"name": "cu", "files": {"qha_csv": "cu.qha.csv", "fv_csv": "cu.qha_fv.csv"}}]}
+
+    def tearDown(self):
+        shutil.rmtree(self.out)
+
+    def test_qha_png_written_and_missing_file_reported(self):
+        from kprop import plot, plot_phonons
+        self.assertIs(plot.FIGURES["qha"], plot_phonons.figure_qha)
+        msgs = []
+        written = plot_phonons.figure_qha(self.out, self.task, "qha-cu.json", msgs.append)
+        self.assertEqual(msgs, [])
+        self.assertEqual(len(written), 1)
+        self.assertTrue(written[0].endswith("cu.qha.png"))
+        self.assertGreater(os.path.getsize(written[0]), 20000)
+        os.remove(os.path.join(self.out, "cu.qha_fv.csv"))
+        written = plot_phonons.figure_qha(self.out, self.task, "qha-cu.json", msgs.append)
+        self.assertEqual(written, [])
+        self.assertEqual(len(msgs), 1)
+        self.assertIn("cu.qha_fv.csv", msgs[0])

@@ -237,3 +237,36 @@ TEST(PhononsPeer, RelaxedLiSnapAndMgAreStable) {
 
 }  // namespace
 }  // namespace kprop
+
+namespace kprop {
+namespace {
+
+// bcc Cu is dynamically unstable with Mishin's EAM (as with most fcc-metal
+// potentials: the bcc cell is a saddle of the Bain path, C11 < C12): the
+// task must report imaginary modes (the T2 branch along Gamma-N), and
+// displacing along the most negative commensurate mode and relaxing must
+// find a lower energy.
+TEST(PhononsPeer, BccCuIsUnstableAndFollowingFindsLowerEnergy) {
+  auto pot = cu();
+  if (!pot) GTEST_SKIP() << "Cu_mishin1.eam.alloy not installed (Debian package lammps-data)";
+  Calculator calc(pot);
+  PhononSettings s;
+  s.supercell = Eigen::Matrix3i::Identity() * 3;
+  s.relax.cell = CellFreedom::Hydrostatic;
+  s.relax.stress_tol = 1e-6;
+  s.mesh = {8, 8, 8};
+  s.temperatures = {300};
+  s.follow_imaginary = true;
+  const auto r = compute_phonons(calc, {build_lattice("bcc", {"Cu"}, 2.87)}, s);
+  ASSERT_TRUE(r[0].model.error.empty()) << r[0].model.error;
+  ASSERT_FALSE(r[0].imaginary.empty());
+  EXPECT_LT(r[0].min_frequency, -0.5);  // measured -1.10 THz on N-G
+  ASSERT_TRUE(r[0].follow.attempted);
+  EXPECT_TRUE(r[0].follow.converged) << r[0].follow.message;
+  EXPECT_TRUE(r[0].follow.lower) << r[0].follow.message;
+  EXPECT_LT(r[0].follow.energy_relaxed, r[0].follow.energy_perfect - 1e-3) << r[0].follow.message;
+  // fcc Cu, by contrast, has none (CuMishinEqualsPhonopy).
+}
+
+}  // namespace
+}  // namespace kprop
