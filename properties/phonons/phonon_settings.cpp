@@ -48,8 +48,9 @@ std::vector<SettingSpec> phonon_setting_specs(bool with_relax_cell) {
       number("tmax", 1000.0, "K", "to tmax", 0),
       number("tstep", 10.0, "K", "in steps of tstep", 0, true),
       choice("frequency_unit", "THz", {"THz", "meV", "cm-1"}, "extra frequency columns in this unit"),
-      number("cutoff_frequency", 0.0, "THz",
-             "thermal properties leave out modes at or below this frequency (phonopy's rule)"),
+      number("cutoff_frequency", 0.001, "THz",
+             "thermal properties leave out modes at or below this frequency (phonopy's rule; phonopy's "
+             "default 0 lets the Gamma acoustic modes' rounding noise, +1e-7 THz, into F and S)", 0),
       number("imaginary_tolerance", 0.01, "THz", "frequencies below minus this are reported as imaginary modes", 0),
       boolean("follow_imaginary", false,
               "displace the supercell along the most negative commensurate imaginary mode, relax, and report "

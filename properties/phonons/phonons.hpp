@@ -45,7 +45,7 @@ struct PhononSettings {
   double sigma = 0.1;                // THz, Gaussian DOS
   double dos_step = 0.05;            // THz
   std::vector<double> temperatures;  // K
-  double cutoff_frequency = 0.0;     // THz: thermal properties leave out modes at or below
+  double cutoff_frequency = 0.001;   // THz: thermal properties leave out modes at or below
   double imaginary_tolerance = 0.01; // THz: frequencies below -this are imaginary modes
   bool follow_imaginary = false;
   double follow_amplitude = 0.1;     // Å, largest atomic displacement along the mode

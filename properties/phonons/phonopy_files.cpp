@@ -1,5 +1,7 @@
 #include "properties/phonons/phonopy_files.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace kprop {
@@ -90,9 +92,15 @@ std::string band_conf_text(const PhononResult& r, int band_points) {
   }
   s += "\nBAND_LABELS =" + labels + "\n";
   s += fmt::format("BAND_POINTS = {}\n", band_points);
-  if (!m.unit.masses.empty()) {
+  // phonopy's MASS lists the primitive cell's atoms (its order: the
+  // primitive atoms in the order of the unit-cell atoms they come from).
+  if (!m.unit.masses.empty() && m.dm) {
+    std::vector<std::pair<int, double>> order;
+    const auto mass = m.primitive.atom_masses();
+    for (std::size_t s2 = 0; s2 < m.primitive.size(); ++s2) order.emplace_back(m.dm->p2s()[s2], mass[s2]);
+    std::sort(order.begin(), order.end());
     s += "MASS =";
-    for (double x : m.unit.masses) s += fmt::format(" {:.10g}", x);
+    for (const auto& [atom, x] : order) s += fmt::format(" {:.10g}", x);
     s += "\n";
   }
   return s;
