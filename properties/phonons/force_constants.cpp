@@ -147,6 +147,15 @@ SupercellSymmetry::SupercellSymmetry(const Structure& supercell, double symprec,
   }
   for (int i = 0; i < n; ++i)
     if (orbit_of_[i] == i) independent_.push_back(i);
+  // One pass over the operations per representative: the first operation
+  // that reaches each atom of its orbit (n_independent x n_ops lookups, not
+  // up to n_atoms x n_ops).
+  operation_to_.assign(n, {-1, -1});
+  for (int rep : independent_)
+    for (int k = 0; k < size(); ++k) {
+      const int j = image(k, rep);
+      if (j >= 0 && orbit_of_[j] == rep && operation_to_[j].first < 0) operation_to_[j] = {k, rep};
+    }
 }
 
 int SupercellSymmetry::image(int op, int atom) const {
@@ -176,8 +185,7 @@ std::vector<int> SupercellSymmetry::site_operations(int atom) const {
 
 std::pair<int, int> SupercellSymmetry::operation_to(int atom) const {
   const int rep = orbit_of_[atom];
-  for (int k = 0; k < size(); ++k)
-    if (image(k, rep) == atom) return {k, rep};
+  if (operation_to_[atom].first >= 0) return operation_to_[atom];
   throw InputError(fmt::format("phonons: no symmetry operation maps atom {} onto atom {} of its orbit", rep, atom));
 }
 

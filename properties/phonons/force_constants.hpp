@@ -16,6 +16,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -79,6 +80,7 @@ class SupercellSymmetry {
   std::vector<Vec3> translations_;
   std::vector<int> orbit_of_;  // orbit representative of every atom
   std::vector<int> independent_;
+  std::vector<std::pair<int, int>> operation_to_;  // per atom: {op, representative}; op -1 when none
   int number_ = 1;
   std::string symbol_ = "P1";
 };

@@ -2,64 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 #include <fmt/format.h>
 
-extern "C" {
-#include <libqhull_r/qhull_ra.h>
-}
-
 #include "core/error.hpp"
+#include "properties/common/convex_hull.hpp"
 
 namespace kprop {
-
-namespace {
-
-// Dual hull facets: for each, the outward unit normal a and offset b of the
-// plane a . x + b = 0 and the ids of the dual points on it.
-struct DualFacet {
-  Vec3 normal;
-  double offset;
-  std::vector<int> points;
-};
-
-std::vector<DualFacet> convex_hull(const std::vector<Vec3>& points) {
-  std::vector<coordT> coords;
-  for (const Vec3& p : points) coords.insert(coords.end(), {p[0], p[1], p[2]});
-  FILE* err = std::tmpfile();
-  qhT qh_storage;
-  qhT* qh = &qh_storage;
-  qh_zero(qh, err);
-  char options[] = "qhull";
-  const int code = qh_new_qhull(qh, 3, static_cast<int>(points.size()), coords.data(), False, options, nullptr, err);
-  std::vector<DualFacet> out;
-  std::string message;
-  if (code == 0) {
-    facetT* facet;
-    vertexT *vertex, **vertexp;
-    FORALLfacets {
-      DualFacet f{Vec3(facet->normal[0], facet->normal[1], facet->normal[2]), facet->offset, {}};
-      FOREACHvertex_(facet->vertices) f.points.push_back(qh_pointid(qh, vertex->point));
-      out.push_back(std::move(f));
-    }
-  } else if (err) {
-    std::rewind(err);
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, err) && message.size() < 400) message += buf;
-  }
-  qh_freeqhull(qh, !qh_ALL);
-  int curlong = 0, totlong = 0;
-  qh_memfreeshort(qh, &curlong, &totlong);
-  if (err) std::fclose(err);
-  if (code != 0)
-    throw InputError("wulff: the facet normals span no volume (Qhull: " +
-                     message.substr(0, message.find('\n')) + ")");
-  return out;
-}
-
-}  // namespace
 
 WulffShape wulff_shape(const std::vector<WulffFamily>& families) {
   std::vector<Vec3> dual;
@@ -76,10 +26,17 @@ WulffShape wulff_shape(const std::vector<WulffFamily>& families) {
     }
   }
   if (dual.size() < 4) throw InputError("wulff: fewer than four facet normals enclose no shape");
-  const auto hull = convex_hull(dual);
+  std::vector<std::vector<double>> points;
+  for (const Vec3& d : dual) points.push_back({d[0], d[1], d[2]});
+  std::vector<HullFacet> hull;
+  try {
+    hull = convex_hull(points, 3, "wulff", false);
+  } catch (const InputError& e) {
+    throw InputError(std::string("wulff: the facet normals span no volume (") + e.what() + ")");
+  }
   double scale = 0;
   for (const auto& fam : families) scale = std::max(scale, fam.gamma);
-  for (const DualFacet& f : hull)
+  for (const HullFacet& f : hull)
     if (f.offset > -1e-9 / scale)
       throw InputError("wulff: the facets do not enclose a bounded shape (some directions have no facet: add "
                        "Miller indices, e.g. max_index = 1 covers every direction)");
@@ -88,7 +45,7 @@ WulffShape wulff_shape(const std::vector<WulffFamily>& families) {
   // Wulff vertices, merged where several dual facets give the same one.
   std::vector<int> vertex_of(hull.size());
   for (std::size_t k = 0; k < hull.size(); ++k) {
-    const Vec3 v = hull[k].normal / (-hull[k].offset);
+    const Vec3 v = Vec3(hull[k].normal[0], hull[k].normal[1], hull[k].normal[2]) / (-hull[k].offset);
     int id = -1;
     for (std::size_t j = 0; j < w.vertices.size() && id < 0; ++j)
       if ((w.vertices[j] - v).norm() < 1e-8 * scale) id = static_cast<int>(j);
@@ -100,7 +57,7 @@ WulffShape wulff_shape(const std::vector<WulffFamily>& families) {
   }
   std::map<int, std::vector<int>> around;  // dual point -> Wulff vertices
   for (std::size_t k = 0; k < hull.size(); ++k)
-    for (int p : hull[k].points) {
+    for (int p : hull[k].vertices) {
       auto& list = around[p];
       if (std::find(list.begin(), list.end(), vertex_of[k]) == list.end()) list.push_back(vertex_of[k]);
     }

@@ -32,6 +32,8 @@ Figures (100 dpi, matplotlib's Agg backend):
   beside the DOS, imaginary modes in red), ``<structure>.thermal.png`` (F, S
   and C_v against T) and, with a supercell comparison,
   ``<structure>.phonon_convergence.png``; :mod:`kprop.plot_phonons`.
+- ``hull``: per task ``hull.png`` (binary or ternary hull), with temperatures
+  ``hull_T.png``, with a voltage ion ``voltage.png``; :mod:`kprop.plot_hull`.
 
 Only numpy and matplotlib are needed (not pandas or ASE), so kprop can run
 this at the end of a task.  Python API: :func:`draw` and :func:`draw_task`.
@@ -55,6 +57,7 @@ from kprop._files import (  # noqa: E402
 from kprop._figure import _each_structure, _new_figure, _number, _one_line, _safe, _save  # noqa: E402
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
+from kprop.plot_hull import figure_hull  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
 
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
@@ -391,6 +394,7 @@ FIGURES = {
     "surface": figure_surface,  # kprop.plot_surface
     "phonons": figure_phonons,  # kprop.plot_phonons
     "qha": figure_qha,  # kprop.plot_phonons
+    "hull": figure_hull,  # kprop.plot_hull
 }
 
 
