@@ -252,7 +252,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   ojson list = ojson::array(), summary = ojson::array();
   std::vector<std::string> left_out;
   std::ostringstream xyz;
-  std::string csv = "structure,formula,natoms";
+  std::string csv = "structure,origin,formula,natoms";
   for (const auto& c : comps) csv += ",x_" + c;
   csv += ",energy_eV_per_atom,enthalpy_eV_per_atom,volume_A3_per_atom,formation_energy_eV_per_atom,"
          "above_hull_eV_per_atom,stable,duplicate_of,spacegroup,cna,converged\n";
@@ -264,6 +264,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     const double na = static_cast<double>(e.structure.size());
     ojson sj;
     sj["name"] = label;
+    sj["origin"] = items[k].origin;
     sj["formula"] = formula_of(e.counts, comps);
     sj["natoms"] = e.structure.size();
     sj["counts"] = e.counts;
@@ -305,7 +306,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     row["spacegroup"] = e.spacegroup_symbol;
     if (write_cna) row["cna"] = cna_name(e.cna.dominant);
     summary.push_back(std::move(row));
-    csv += fmt::format("{},{},{}", label, sj["formula"].get<std::string>(), e.structure.size());
+    csv += fmt::format("{},\"{}\",{},{}", label, items[k].origin, sj["formula"].get<std::string>(), e.structure.size());
     for (const auto& c : comps) {
       const auto it = e.counts.find(c);
       csv += fmt::format(",{:.6f}", it == e.counts.end() ? 0.0 : it->second / na);

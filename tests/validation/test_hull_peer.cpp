@@ -151,5 +151,96 @@ TEST(HullPeer, AlCuUnrelaxedEnergiesEqualLammps) {
         << kFiles[k];
 }
 
+TEST(HullPeer, ExampleDeckFindsD022AndNothingInsideTheLammpsHull) {
+  // inputs/alcu_hull.toml: 145 substituted, annealed and relaxed structures.
+  // Its hull must contain D0_22 Al3Cu (I4/mmm) at LAMMPS's energy
+  // (-3.5229716 eV/atom, alcu_lammps.csv; the deck relaxes to fmax 1e-3 eV/Å,
+  // hence 1e-5). Formation energies are taken here against LAMMPS's fcc Al
+  // and fcc Cu: with this potential hcp Cu lies 0.6 meV/atom below fcc Cu,
+  // so the deck's own reference for Cu is hcp.
+  if (!have_potential()) GTEST_SKIP() << "AlCu.eam.alloy not installed (Debian package lammps-data)";
+  test::TempDir out;
+  std::ostringstream log, err;
+  RunOptions options;
+  options.outdir = out.path();
+  options.quiet = true;
+  ASSERT_EQ(run_deck(parse_deck(std::string(KPROP_TEST_DATA) + "/../../inputs/alcu_hull.toml"), options, log, err), 0)
+      << log.str() << err.str();
+  const json j = test::read_json(out / "hull.json");
+  EXPECT_EQ(j.at("count").at("structures").get<int>(), 145);
+  EXPECT_GT(j.at("count").at("duplicates").get<int>(), 0);
+  bool d022 = false;
+  for (const json& s : j.at("structures")) {
+    if (!s.contains("formation_energy")) continue;
+    const double x = s.at("counts").value("Cu", 0) / s.at("natoms").get<double>();
+    // LAMMPS's hull: Al (0) - Al3Cu (0.25, -0.153092) - AlCu (0.5, -0.214385) - AlCu3 (0.75, -0.172326) - Cu.
+    const double lammps = x <= 0.25 ? -0.153092 * x / 0.25
+                          : x <= 0.5 ? -0.153092 + (x - 0.25) / 0.25 * (-0.214385 + 0.153092)
+                          : x <= 0.75 ? -0.214385 + (x - 0.5) / 0.25 * (-0.172326 + 0.214385)
+                                      : -0.172326 * (1 - x) / 0.25;
+    // Lower energies than LAMMPS's five-phase hull are new phases LAMMPS was not given,
+    // and must lie below it by more than the relaxation tolerance, never just inside it.
+    const double e = s.at("energy_per_atom").get<double>();
+    const double ef = e - (1 - x) * -3.31831722204654 - x * -3.52456766552128;  // fcc Al, fcc Cu (LAMMPS)
+    if (s.at("stable").get<bool>() && s.at("formula") == "Al3Cu" && s.at("spacegroup_symbol") == "I4/mmm") {
+      d022 = true;
+      EXPECT_NEAR(e, -3.5229716114641, 1e-5);
+    }
+    if (ef < lammps) EXPECT_TRUE(ef < lammps - 1e-4 || ef > lammps - 1e-12) << s.at("name") << " " << ef;
+  }
+  EXPECT_TRUE(d022);
+}
+
+TEST(HullPeer, TemperatureHullUsesThePhononFreeEnergies) {
+  // G = H + F_vib(T) per atom: the hull's free energies against a phonons
+  // task (validated against phonopy, test_phonons_peer.cpp) run on the
+  // hull's relaxed stable phases with the same supercell length and mesh;
+  // a per-cell/per-atom slip shows as a factor of 2-8 here. Structures with
+  // imaginary modes (C16 Al2Cu and B2 AlCu with this potential) are left out.
+  if (!have_potential()) GTEST_SKIP() << "AlCu.eam.alloy not installed (Debian package lammps-data)";
+  test::TempDir dir;
+  const json j = run_hull(dir, "algorithm = \"cg\"\nfmax = 1e-8\nstress_tol = 1e-7\nmax_steps = 20000\n"
+                               "cna = false\ntemperatures = [0, 300, 900]\nphonon_mesh = [8, 8, 8]\n"
+                               "phonon_min_length = 8\n"
+                               "[[structure]]\nname = \"stable\"\nfrom_task = \"hull\"\noutput = \"stable\"\n"
+                               "[[task]]\ntype = \"phonons\"\nname = \"phonons\"\nstructures = [\"stable\"]\n"
+                               "relaxed = true\nsupercell_min_length = 8\nmesh = [8, 8, 8]\ntmin = 0\n"
+                               "tmax = 900\ntstep = 300\n");
+  const json& t = j.at("temperature");
+  std::map<std::string, json> fvib;
+  for (const json& p : t.at("phonons")) {
+    if (p.contains("left_out")) {
+      EXPECT_NE(p.at("left_out").get<std::string>().find("imaginary"), std::string::npos) << p.dump();
+      EXPECT_TRUE(p.at("name") == "alcu-0" || p.at("name") == "alcu-6") << p.dump();  // C16, B2
+      continue;
+    }
+    fvib[p.at("name").get<std::string>()] = p.at("free_energy");
+  }
+  EXPECT_EQ(fvib.size(), 9u);
+  const json ph = test::read_json(dir / "out/phonons.json").at("structures");
+  const json stable = j.at("stable");
+  ASSERT_EQ(ph.size(), stable.size());
+  for (std::size_t k = 0; k < ph.size(); ++k) {
+    const json& th = ph.at(k).at("thermal");  // 0, 300, 600, 900 K
+    const json& f = fvib.at(stable.at(k).get<std::string>());
+    EXPECT_NEAR(f.at(0).get<double>(), th.at(0).at("free_energy").get<double>(), 1e-9) << stable.at(k);
+    EXPECT_NEAR(f.at(1).get<double>(), th.at(1).at("free_energy").get<double>(), 1e-9) << stable.at(k);
+    EXPECT_NEAR(f.at(2).get<double>(), th.at(3).at("free_energy").get<double>(), 1e-9) << stable.at(k);
+  }
+  // Every temperature's stable list agrees with the stable ranges.
+  const json& hulls = t.at("hulls");
+  ASSERT_EQ(hulls.size(), 3u);
+  for (std::size_t i = 0; i < hulls.size(); ++i) {
+    const double T = hulls.at(i).at("temperature").get<double>();
+    for (const auto& [name, ranges] : t.at("stable_ranges").items()) {
+      bool in = false;
+      for (const json& r : ranges) in = in || (T >= r.at(0).get<double>() && T <= r.at(1).get<double>());
+      bool listed = false;
+      for (const json& n : hulls.at(i).at("stable")) listed = listed || n == name;
+      EXPECT_EQ(in, listed) << name << " at " << T << " K";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kprop
