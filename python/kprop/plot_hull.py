@@ -108,13 +108,14 @@ def _temperature_figure(task, path, folder):
     temps = [float(v) for v in t.get("temperatures", [])]
     ranges = t.get("stable_ranges", {})
     names = [n for n, r in ranges.items() if r]
+    formula = {e.get("name"): e.get("formula", "") for e in structures_of(task, path)}
     fig = _new_figure(11, 4.8)
     ax1 = fig.add_subplot(121)
     for i, n in enumerate(names):
         for lo, hi in ranges[n]:
             width = max(hi - lo, (temps[-1] - temps[0]) / 200 if len(temps) > 1 else 1)
             ax1.barh(i, width, left=lo, height=0.6, color="C0")
-    ax1.set_yticks(range(len(names)), names, fontsize=8)
+    ax1.set_yticks(range(len(names)), [f"{formula.get(n, '')} ({n})" for n in names], fontsize=8)
     ax1.set_xlabel("temperature (K)")
     ax1.set_title("on the hull (harmonic free energies)", fontsize=10)
     ax2 = fig.add_subplot(122)
