@@ -34,6 +34,8 @@ Figures (100 dpi, matplotlib's Agg backend):
   ``<structure>.phonon_convergence.png``; :mod:`kprop.plot_phonons`.
 - ``hull``: per task ``hull.png`` (binary or ternary hull), with temperatures
   ``hull_T.png``, with a voltage ion ``voltage.png``; :mod:`kprop.plot_hull`.
+- ``neb``: per band ``<band>.neb.png``, image energies along the reaction
+  coordinate with the MEP fit and the climbing image; :mod:`kprop.plot_neb`.
 
 Only numpy and matplotlib are needed (not pandas or ASE), so kprop can run
 this at the end of a task.  Python API: :func:`draw` and :func:`draw_task`.
@@ -58,6 +60,7 @@ from kprop._figure import _each_structure, _new_figure, _number, _one_line, _saf
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
 from kprop.plot_hull import figure_hull  # noqa: E402
+from kprop.plot_neb import figure_neb  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
 
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
@@ -395,6 +398,7 @@ FIGURES = {
     "phonons": figure_phonons,  # kprop.plot_phonons
     "qha": figure_qha,  # kprop.plot_phonons
     "hull": figure_hull,  # kprop.plot_hull
+    "neb": figure_neb,  # kprop.plot_neb
 }
 
 

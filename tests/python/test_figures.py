@@ -297,13 +297,13 @@ class KpropResults(unittest.TestCase):
     def test_types_without_figures_and_skipped_tasks_are_passed_over(self):
         out = self.copy(self.one)
         task = self.json(out, "eos")
-        task["task"] = {"type": "neb", "name": "neb"}
-        with open(os.path.join(out, "neb.json"), "w") as f:
+        task["task"] = {"type": "substitute", "name": "variants"}
+        with open(os.path.join(out, "variants.json"), "w") as f:
             json.dump(task, f)
         with open(os.path.join(out, "skipped.json"), "w") as f:
             json.dump({"task": {"type": "md", "name": "skipped"}, "status": "skipped",
                        "error": "not run: its producer failed"}, f)
-        p = run_plot(out, "--task", "neb", "skipped")
+        p = run_plot(out, "--task", "variants", "skipped")
         self.assertEqual((p.returncode, p.stdout, p.stderr), (0, "", ""))
 
     def test_eos_curve_is_kprops_fit(self):
