@@ -533,7 +533,7 @@ void register_hull(PropertyRegistry& registry) {
       for (const char* k : {"algorithm", "fmax", "max_steps", "cell", "stress", "stress_tol"})
         if (std::find(given.begin(), given.end(), k) != given.end())
           return std::optional<std::pair<std::string, std::string>>(
-              std::make_pair(std::string(k), std::string("relaxation settings need relax = true")));
+              std::make_pair(std::string(k), std::string(k) + " is a relaxation setting: it needs relax = true"));
     if (s.contains("temperatures") && !s.at("temperatures").is_null())
       for (const auto& t : s.at("temperatures"))
         if (!(t.get<double>() >= 0))

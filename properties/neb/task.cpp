@@ -411,11 +411,11 @@ void register_neb(PropertyRegistry& registry) {
     if (s.at("mode") == "pairs")
       for (const char* k : {"supercell", "supercell_min_length", "hop_cutoff"})
         if (std::find(given.begin(), given.end(), k) != given.end())
-          return std::make_pair(std::string(k), std::string("only with mode = \"vacancy_hops\""));
+          return std::make_pair(std::string(k), std::string(k) + " applies only with mode = \"vacancy_hops\"");
     if (s.contains("supercell") && !s.at("supercell").is_null())
       for (const auto& r : s.at("supercell"))
         if (!(r.get<double>() >= 1) || r.get<double>() != std::floor(r.get<double>()))
-          return std::make_pair(std::string("supercell"), std::string("three positive integers, e.g. [4, 4, 4]"));
+          return std::make_pair(std::string("supercell"), std::string("supercell: three positive integers, e.g. [4, 4, 4]"));
     return std::nullopt;
   };
   t.outputs = {{"saddle", "the climbing image of every band"}, {"images", "every image of every band"}};

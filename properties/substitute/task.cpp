@@ -110,18 +110,18 @@ void register_substitute(PropertyRegistry& registry) {
                   const std::vector<std::string>& given) -> std::optional<std::pair<std::string, std::string>> {
     for (const char* k : {"replace", "by"})
       if (!s.contains(k) || s.at(k).is_null())
-        return std::make_pair(std::string(k), std::string("is required (a chemical symbol)"));
-    if (s.at("replace") == s.at("by")) return std::make_pair(std::string("by"), std::string("must differ from replace"));
+        return std::make_pair(std::string(k), std::string(k) + " is required (a chemical symbol, e.g. \"Cu\")");
+    if (s.at("replace") == s.at("by")) return std::make_pair(std::string("by"), std::string("by must differ from replace"));
     const bool has_fractions = s.contains("fractions") && !s.at("fractions").is_null();
     if (has_fractions && std::find(given.begin(), given.end(), "step") != given.end())
-      return std::make_pair(std::string("step"), std::string("give fractions or step, not both"));
+      return std::make_pair(std::string("step"), std::string("step: give fractions or step, not both"));
     if (has_fractions)
       for (const auto& f : s.at("fractions"))
         if (!(f.get<double>() >= 0 && f.get<double>() <= 1))
-          return std::make_pair(std::string("fractions"), std::string("each fraction must be in [0, 1]"));
+          return std::make_pair(std::string("fractions"), std::string("fractions: each must be in [0, 1]"));
     for (const auto& r : s.at("supercell"))
       if (!(r.get<double>() >= 1) || r.get<double>() != std::floor(r.get<double>()))
-        return std::make_pair(std::string("supercell"), std::string("three positive integers, e.g. [2, 2, 2]"));
+        return std::make_pair(std::string("supercell"), std::string("supercell: three positive integers, e.g. [2, 2, 2]"));
     return std::nullopt;
   };
   t.outputs = {{"variants", "the substituted structures"}};
