@@ -34,6 +34,8 @@ Figures (100 dpi, matplotlib's Agg backend):
   ``<structure>.phonon_convergence.png``; :mod:`kprop.plot_phonons`.
 - ``hull``: per task ``hull.png`` (binary or ternary hull), with temperatures
   ``hull_T.png``, with a voltage ion ``voltage.png``; :mod:`kprop.plot_hull`.
+- ``adsorption``: per structure and facet ``<structure>.<hkl>.adsorption.png``,
+  the E_ads map with its minima and saddle candidates; :mod:`kprop.plot_adsorption`.
 - ``neb``: per band ``<band>.neb.png``, image energies along the reaction
   coordinate with the MEP fit and the climbing image; :mod:`kprop.plot_neb`.
 
@@ -59,6 +61,7 @@ from kprop._files import (  # noqa: E402
 from kprop._figure import _each_structure, _new_figure, _number, _one_line, _safe, _save  # noqa: E402
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
+from kprop.plot_adsorption import figure_adsorption  # noqa: E402
 from kprop.plot_hull import figure_hull  # noqa: E402
 from kprop.plot_neb import figure_neb  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
@@ -399,6 +402,7 @@ FIGURES = {
     "qha": figure_qha,  # kprop.plot_phonons
     "hull": figure_hull,  # kprop.plot_hull
     "neb": figure_neb,  # kprop.plot_neb
+    "adsorption": figure_adsorption,  # kprop.plot_adsorption
 }
 
 

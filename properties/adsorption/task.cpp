@@ -1,0 +1,185 @@
+// The adsorption task: E_ads maps over the surface cell of every facet,
+// their minima (sites) and saddle candidates. docs/adsorption.md.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/calculator.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/io/extxyz.hpp"
+#include "properties/adsorption/adsorption.hpp"
+#include "properties/common/relax_settings.hpp"
+#include "properties/property.hpp"
+
+namespace kprop {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+AdsorptionSettings settings_from(const ojson& s) {
+  AdsorptionSettings a;
+  const auto& m = s.at("miller");
+  if (!m.empty() && m[0].is_array())
+    for (const auto& e : m) a.miller.push_back(e.get<std::vector<double>>());
+  else
+    a.miller.push_back(m.get<std::vector<double>>());
+  a.layers = s.at("layers").get<int>();
+  a.thickness = s.at("thickness").get<double>();
+  a.vacuum = s.at("vacuum").get<double>();
+  a.fixed_layers = s.contains("fixed_layers") && !s.at("fixed_layers").is_null() ? s.at("fixed_layers").get<int>() : -1;
+  a.fixed_depth = s.at("fixed_depth").get<double>();
+  for (int k = 0; k < 2; ++k) {
+    a.surface_supercell[k] = s.at("surface_supercell")[k].get<int>();
+    a.grid[k] = s.at("grid")[k].get<int>();
+  }
+  if (s.contains("adatom") && !s.at("adatom").is_null()) a.adatom = s.at("adatom").get<std::string>();
+  if (s.contains("reference") && !s.at("reference").is_null()) {
+    a.reference = s.at("reference").get<double>();
+    a.reference_given = true;
+  }
+  if (s.contains("height") && !s.at("height").is_null()) a.height = s.at("height").get<double>();
+  a.termination = s.at("termination").get<int>();
+  a.relax = relax_settings_from(s);
+  a.symprec = s.at("symprec").get<double>();
+  return a;
+}
+
+TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
+  const AdsorptionSettings st = settings_from(s);
+  Calculator calc(ctx.potential);
+  TaskResult result;
+  ojson& j = result.json;
+  j["units"] = {{"e_ads", "eV"}, {"energy", "eV"}, {"position", "Å, slab frame (A1 along x, normal along z)"},
+                {"height", "Å above the unrelaxed top plane"}, {"thickness", "Å"}};
+  ojson list = ojson::array(), summary = ojson::array();
+  std::vector<std::string> problems;
+  for (const TaskInput& in : items) {
+    double e_ref = 0;
+    const auto facets = adsorption_maps(calc, in.structure, st, &e_ref, [&](long step, int running) {
+      ctx.progress(step, st.relax.max_steps, fmt::format("{} of {}: {} relaxing", in.label, items.size(), running));
+    });
+    ctx.progress_finish();
+    ojson sj;
+    sj["name"] = in.label;
+    sj["reference_energy_per_atom"] = e_ref;
+    ojson fl = ojson::array();
+    for (const AdsorptionFacet& f : facets) {
+      const std::string base = fmt::format("{}.{}", in.label, f.tag);
+      ojson fj;
+      fj["miller"] = f.label;
+      fj["layers"] = f.layers;
+      fj["fixed_layers"] = f.fixed;
+      fj["thickness"] = f.thickness;
+      fj["natoms_slab"] = f.natoms;
+      fj["surface_cell"] = {{f.surface_cell(0, 0), f.surface_cell(0, 1)}, {f.surface_cell(1, 0), f.surface_cell(1, 1)}};
+      fj["slab_energy"] = f.e_slab;
+      fj["grid"] = st.grid;
+      std::string csv = "u,v,x_A,y_A,z_A,height_A,energy_eV,e_ads_eV,converged\n";
+      int unconverged = 0;
+      for (const auto& p : f.points) {
+        csv += fmt::format("{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.10f},{:.10f},{}\n", p.u, p.v, p.position[0],
+                           p.position[1], p.position[2], p.height, p.energy, p.e_ads, p.converged ? 1 : 0);
+        unconverged += !p.converged;
+      }
+      write_file_atomic(ctx.path(base + ".adsorption.csv"), csv);
+      auto point_json = [&](int k) {
+        const auto& p = f.points[k];
+        return ojson{{"u", p.u}, {"v", p.v}, {"position", {p.position[0], p.position[1], p.position[2]}},
+                     {"height", p.height}, {"e_ads", p.e_ads}};
+      };
+      ojson mins = ojson::array(), sads = ojson::array(), sites = ojson::array();
+      for (int m : f.minima) mins.push_back(point_json(m));
+      for (int m : f.saddles) sads.push_back(point_json(m));
+      for (const auto& [m, count] : f.sites) {
+        ojson sjn = point_json(m);
+        sjn["count"] = count;
+        sites.push_back(std::move(sjn));
+      }
+      fj["minima"] = std::move(mins);
+      fj["saddle_candidates"] = std::move(sads);
+      fj["sites"] = std::move(sites);
+      if (!f.points.empty()) {
+        double lo = 1e300, hi = -1e300;
+        for (const auto& p : f.points) {
+          lo = std::min(lo, p.e_ads);
+          hi = std::max(hi, p.e_ads);
+        }
+        fj["e_ads_min"] = lo;
+        fj["e_ads_max"] = hi;
+        fj["corrugation"] = hi - lo;
+      }
+      std::vector<Structure> frames = f.minimum_structures;
+      write_extxyz(ctx.path(base + ".minima.xyz"), frames);
+      write_extxyz(ctx.path(base + ".slab.xyz"), std::vector<Structure>{f.slab});
+      fj["files"] = {{"adsorption_csv", ctx.relative(base + ".adsorption.csv")},
+                     {"minima_xyz", ctx.relative(base + ".minima.xyz")},
+                     {"slab_xyz", ctx.relative(base + ".slab.xyz")}};
+      for (std::size_t k = 0; k < f.minimum_structures.size(); ++k)
+        result.outputs["minima"].push_back(
+            TaskInput{fmt::format("{}-min{}", base, k + 1), "", in.group, in.frame, f.minimum_structures[k], 0, 0});
+      result.outputs["slabs"].push_back(TaskInput{base, "", in.group, in.frame, f.slab, 0, 0});
+      if (unconverged) problems.push_back(fmt::format("{} {}: {} grid points did not converge", in.label, f.label, unconverged));
+      if (!f.slab_converged) problems.push_back(fmt::format("{} {}: the clean slab did not converge", in.label, f.label));
+      ojson row;
+      row["structure"] = in.label;
+      row["miller"] = f.label;
+      row["e_ads_min_eV"] = fj.value("e_ads_min", 0.0);
+      row["corrugation_eV"] = fj.value("corrugation", 0.0);
+      row["sites"] = f.sites.size();
+      summary.push_back(std::move(row));
+      fl.push_back(std::move(fj));
+    }
+    sj["facets"] = std::move(fl);
+    list.push_back(std::move(sj));
+  }
+  j["structures"] = std::move(list);
+  j["summary"] = std::move(summary);
+  fail_if_any(j, problems);
+  return result;
+}
+
+}  // namespace
+
+void register_adsorption(PropertyRegistry& registry) {
+  using namespace setting;
+  PropertyType t;
+  t.name = "adsorption";
+  t.summary = "adsorption-energy maps: an adatom on a grid over each facet's surface cell, relaxed along z with the "
+              "slab free; minima (sites) and saddle candidates; all points of all facets in one batch";
+  t.settings = relax_setting_specs(false, 1e-3);
+  for (auto& spec : t.settings)
+    if (spec.key == "max_steps") spec.fallback = 5000;
+  auto more = std::vector<SettingSpec>{
+      index_list("miller", "facets, Miller indices of the conventional cell: [[1, 0, 0], [1, 1, 1]]"),
+      integer("layers", 0, "atomic planes of the slab (0: as many as thickness needs)", 0),
+      number("thickness", 14.0, "Å", "slab thickness, outermost planes, at least", 0, true),
+      number("vacuum", 15.0, "Å", "vacuum above the slab", 0, true),
+      optional(integer("fixed_layers", nullptr, "bottom planes fixed (default: those within fixed_depth)", 0)),
+      number("fixed_depth", 6.0, "Å", "planes within this of the bottom are fixed", 0),
+      vector("surface_supercell", 2, {4, 4}, "", "in-plane repeat of the primitive surface cell"),
+      vector("grid", 2, {6, 6}, "", "adatom positions along A1 and A2 of the primitive surface cell (multiples of 6 hit the hollow, bridge and top sites of square and hexagonal cells)"),
+      text("adatom", "the adatom's species (default: the crystal's)"),
+      optional(number("reference", nullptr, "eV/atom", "the adatom's reference energy when it is not the crystal's species")),
+      optional(number("height", nullptr, "Å", "starting height above the top plane (default 0.8 x nearest distance)", 0,
+                      true)),
+      integer("termination", 0, "index of the atomic plane the slab starts at", 0),
+      number("symprec", 1e-3, "Å", "spglib tolerance", 0, true),
+  };
+  t.settings.insert(t.settings.end(), more.begin(), more.end());
+  t.validate = [](const nlohmann::json& s,
+                  const std::vector<std::string>&) -> std::optional<std::pair<std::string, std::string>> {
+    if (!s.contains("miller") || s.at("miller").is_null())
+      return std::make_pair(std::string("miller"), std::string("miller is required: the facets, e.g. [[1, 0, 0]]"));
+    for (const char* k : {"surface_supercell", "grid"})
+      for (const auto& r : s.at(k))
+        if (!(r.get<double>() >= 1) || r.get<double>() != std::floor(r.get<double>()))
+          return std::make_pair(std::string(k), std::string(k) + ": two positive integers, e.g. [4, 4]");
+    return std::nullopt;
+  };
+  t.outputs = {{"minima", "the relaxed adatom configurations at the map's minima"}, {"slabs", "the relaxed clean slabs"}};
+  t.run = run;
+  registry.add(std::move(t));
+}
+
+}  // namespace kprop
