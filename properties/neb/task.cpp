@@ -15,6 +15,7 @@
 #include "core/minimize/relax.hpp"
 #include "core/structure/lattice.hpp"
 #include "properties/common/symmetry.hpp"
+#include "properties/neb/bands.hpp"
 #include "properties/neb/neb.hpp"
 #include "properties/property.hpp"
 
@@ -42,53 +43,6 @@ Structure image_structure(const NebBand& b, const Config& x) {
   s.movable = b.movable;
   return s;
 }
-
-// The potential as a BandEvaluator: one Atoms batch of the moving images,
-// rebuilt only when the set of running bands changes; between steps the
-// positions move by the driver's displacements (the device copy stays
-// wrapped the way the neighbour list keeps it).
-class PotentialEvaluator {
- public:
-  explicit PotentialEvaluator(Calculator& calc) : calc_(calc) {}
-  void operator()(const std::vector<const NebBand*>& band_of, const std::vector<int>& image_of,
-                  const std::vector<const Config*>& pos, std::vector<double>& energies, std::vector<Config>& forces) {
-    std::vector<std::pair<const NebBand*, int>> key;
-    for (std::size_t k = 0; k < pos.size(); ++k) key.emplace_back(band_of[k], image_of[k]);
-    if (key != key_) {
-      std::vector<Structure> batch;
-      for (std::size_t k = 0; k < pos.size(); ++k) batch.push_back(image_structure(*band_of[k], *pos[k]));
-      atoms_ = Atoms::from_structures(batch);
-      key_ = key;
-    } else {
-      auto x = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms_.x);
-      for (std::size_t k = 0; k < pos.size(); ++k) {
-        const int first = atoms_.first(static_cast<int>(k));
-        for (std::size_t a = 0; a < pos[k]->size(); ++a)
-          for (int d = 0; d < 3; ++d) x(first + a, d) += (*pos[k])[a][d] - last_[k][a][d];
-      }
-      Kokkos::deep_copy(atoms_.x, x);
-    }
-    last_.clear();
-    for (const Config* p : pos) last_.push_back(*p);
-    calc_.compute(atoms_, false);
-    auto f = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), atoms_.f);
-    for (std::size_t k = 0; k < pos.size(); ++k) {
-      energies[k] = calc_.energy(static_cast<int>(k));
-      const int first = atoms_.first(static_cast<int>(k));
-      forces[k].resize(pos[k]->size());
-      for (std::size_t a = 0; a < pos[k]->size(); ++a) forces[k][a] = Vec3(f(first + a, 0), f(first + a, 1), f(first + a, 2));
-    }
-    evaluations_ += static_cast<long>(pos.size());
-  }
-  long evaluations() const { return evaluations_; }
-
- private:
-  Calculator& calc_;
-  std::vector<std::pair<const NebBand*, int>> key_;
-  Atoms atoms_;
-  std::vector<Config> last_;
-  long evaluations_ = 0;
-};
 
 // Every symmetry-distinct vacancy hop of a crystal: a site a of each orbit,
 // its neighbours b of the same species within hop_cutoff, grouped by
@@ -227,71 +181,23 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     ends = endpoint_pairs(items);
   }
   Calculator calc(ctx.potential);
-
-  // 1. End points: relaxed (atoms, fixed cell) in one batch, then evaluated.
-  std::vector<Structure> endpoints;
-  for (const auto& e : ends) {
-    endpoints.push_back(e.initial);
-    endpoints.push_back(e.final_);
-  }
-  Atoms ea = Atoms::from_structures(endpoints);
-  std::vector<RelaxResult> er;
-  if (s.at("relax_endpoints").get<bool>()) {
-    RelaxSettings rs;
-    rs.fmax = s.at("endpoint_fmax").get<double>();
-    rs.max_steps = s.at("endpoint_max_steps").get<long>();
-    er = relax(calc, ea, rs, [&](long step, int running) {
-      ctx.progress(step, rs.max_steps, fmt::format("{} end points relaxing", running));
-    });
-    ctx.progress_finish();
-  }
-  calc.compute(ea, false);
-  std::vector<int> all(endpoints.size());
-  for (std::size_t k = 0; k < all.size(); ++k) all[k] = static_cast<int>(k);
-  const auto relaxed = ea.to_structures(all);
-  auto ef = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ea.f);
-
-  // 2. Bands: interpolation between the end points (positions continuous:
-  //    the relaxed end points as stored, then minimum images).
-  std::vector<NebBand> bands;
-  for (std::size_t b = 0; b < ends.size(); ++b) {
-    NebBand band;
-    const Structure& ini = relaxed[2 * b];
-    const Structure& fin = relaxed[2 * b + 1];
-    band.cell = ini.cell;
-    band.pbc = ini.pbc;
-    band.species = ini.species;
-    band.movable = ini.movable;
-    band.images = {ini.positions, fin.positions};
-    band.energy_initial = calc.energy(static_cast<int>(2 * b));
-    band.energy_final = calc.energy(static_cast<int>(2 * b + 1));
-    for (int k : {0, 1}) {
-      const int sys = static_cast<int>(2 * b + k);
-      Config f(ini.size());
-      for (int a = 0; a < ea.count(sys); ++a) {
-        const int i = ea.first(sys) + a;
-        f[a] = Vec3(ef(i, 0), ef(i, 1), ef(i, 2));
-      }
-      (k == 0 ? band.force_initial : band.force_final) = f;
-    }
-    write_extxyz(ctx.path(ends[b].label + ".endpoints.xyz"), std::vector<Structure>{ini, fin});
-    if (s.at("interpolation").get<std::string>() == "idpp")
-      interpolate_idpp(band, ns.images);
-    else
-      interpolate_linear(band, ns.images);
-    bands.push_back(std::move(band));
-  }
-
-  // 3. The bands, all images in one batch.
-  PotentialEvaluator pe(calc);
-  BandEvaluator evaluate = [&pe](const std::vector<const NebBand*>& b, const std::vector<int>& i,
-                                 const std::vector<const Config*>& x, std::vector<double>& e, std::vector<Config>& f) {
-    pe(b, i, x, e, f);
-  };
-  const auto results = climbing_image_neb(bands, evaluate, ns, [&](long step, int running) {
-    ctx.progress(step, ns.max_steps, fmt::format("{} bands running", running));
+  BandOptions opt;
+  opt.relax_endpoints = s.at("relax_endpoints").get<bool>();
+  opt.endpoint_fmax = s.at("endpoint_fmax").get<double>();
+  opt.endpoint_max_steps = s.at("endpoint_max_steps").get<long>();
+  opt.idpp = s.at("interpolation").get<std::string>() == "idpp";
+  std::vector<std::pair<Structure, Structure>> pairs;
+  for (const auto& e : ends) pairs.emplace_back(e.initial, e.final_);
+  BandRun run = run_bands(calc, pairs, ns, opt, [&](const std::string& stage, long step, long total) {
+    ctx.progress(step, total, stage);
   });
   ctx.progress_finish();
+  const auto& bands = run.bands;
+  const auto& results = run.results;
+  const auto& er = run.endpoint_relax;
+  for (std::size_t b = 0; b < ends.size(); ++b)
+    write_extxyz(ctx.path(ends[b].label + ".endpoints.xyz"),
+                 std::vector<Structure>{run.endpoints[b].first, run.endpoints[b].second});
 
   TaskResult result;
   ojson& j = result.json;
@@ -368,7 +274,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     summary.push_back(std::move(row));
     list.push_back(std::move(bj));
   }
-  j["evaluations"] = pe.evaluations();
+  j["evaluations"] = run.evaluations;
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
   fail_if_any(j, problems);

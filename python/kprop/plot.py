@@ -36,6 +36,8 @@ Figures (100 dpi, matplotlib's Agg backend):
   ``hull_T.png``, with a voltage ion ``voltage.png``; :mod:`kprop.plot_hull`.
 - ``adsorption``: per structure and facet ``<structure>.<hkl>.adsorption.png``,
   the E_ads map with its minima and saddle candidates; :mod:`kprop.plot_adsorption`.
+- ``surface-diffusion``: per task ``barriers.png`` (hop barriers and the
+  Bell-Evans-Polanyi plot) and per hop ``<hop>.neb.png``; :mod:`kprop.plot_neb`.
 - ``neb``: per band ``<band>.neb.png``, image energies along the reaction
   coordinate with the MEP fit and the climbing image; :mod:`kprop.plot_neb`.
 
@@ -63,7 +65,7 @@ from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
 from kprop.plot_adsorption import figure_adsorption  # noqa: E402
 from kprop.plot_hull import figure_hull  # noqa: E402
-from kprop.plot_neb import figure_neb  # noqa: E402
+from kprop.plot_neb import figure_neb, figure_surface_diffusion  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
 
 EV_PER_A3_TO_GPA = 160.21766208  # core/units.hpp
@@ -403,6 +405,7 @@ FIGURES = {
     "hull": figure_hull,  # kprop.plot_hull
     "neb": figure_neb,  # kprop.plot_neb
     "adsorption": figure_adsorption,  # kprop.plot_adsorption
+    "surface-diffusion": figure_surface_diffusion,  # kprop.plot_neb
 }
 
 

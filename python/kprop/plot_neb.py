@@ -42,3 +42,54 @@ def _figure_band(outdir, task, entry):
 def figure_neb(outdir, task, path, report):
     """Per band of a neb task: ``<band>.neb.png``."""
     return _each_structure(task, path, report, lambda e: _figure_band(outdir, task, e))
+
+
+def figure_surface_diffusion(outdir, task, path, report):
+    """A surface-diffusion task: ``barriers.png`` (lowest barrier per facet and
+    direction beside the Bell-Evans-Polanyi plot) and ``<hop>.neb.png`` per hop."""
+    import math
+
+    from kprop._files import structures_of
+
+    written, rows = [], []
+    for entry in structures_of(task, path):
+        for facet in entry.get("facets", []):
+            for hop in facet.get("hops", []):
+                try:
+                    written.append(_figure_band(outdir, task, hop))
+                except Exception as e:  # noqa: BLE001
+                    report(f"{path}: cannot draw {hop.get('name', '?')}: {type(e).__name__}: {e}")
+                rows.append((f"{entry.get('name', '')} {facet.get('miller', '')} [{' '.join(map(str, hop.get('direction', [])))}]",
+                             hop.get("barrier_forward", math.nan), facet.get("site", {}).get("e_ads", math.nan),
+                             hop.get("converged", False)))
+    if not rows:
+        return written
+    fig = _new_figure(11, 4.8)
+    ax1 = fig.add_subplot(121)
+    ax1.barh(range(len(rows)), [r[1] for r in rows], color=["C0" if r[3] else "0.6" for r in rows])
+    ax1.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=7)
+    ax1.invert_yaxis()
+    ax1.set_xlabel("barrier (eV)")
+    ax1.set_title("hop barriers (grey: not converged)", fontsize=10)
+    ax2 = fig.add_subplot(122)
+    lowest = {}
+    for label, b, e, ok in rows:
+        key = label.rsplit(" [", 1)[0]
+        if ok and (key not in lowest or b < lowest[key][0]):
+            lowest[key] = (b, e)
+    for key, (b, e) in lowest.items():
+        ax2.plot(e, b, "o", color="C0")
+        ax2.annotate(key, (e, b), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    bep = task.get("bell_evans_polanyi")
+    if isinstance(bep, dict) and lowest:
+        xs = [v[1] for v in lowest.values()]
+        x = [min(xs), max(xs)]
+        ax2.plot(x, [bep["slope"] * v + bep["intercept"] for v in x], "--", color="C3",
+                 label=f"fit: {bep['slope']:.3f} E_ads + {bep['intercept']:.3f}, R² {bep['r2']:.2f}")
+        ax2.legend(fontsize=8)
+    ax2.set_xlabel("E_ads of the lowest site (eV)")
+    ax2.set_ylabel("lowest barrier (eV)")
+    ax2.set_title("Bell–Evans–Polanyi", fontsize=10)
+    ax2.grid(alpha=0.3)
+    written.append(_save(fig, os.path.join(task_folder(outdir, task), "barriers.png")))
+    return written

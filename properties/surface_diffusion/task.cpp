@@ -1,0 +1,291 @@
+// The surface-diffusion task: barrier tables over Miller indices. For every
+// facet: the adsorption map (properties/adsorption), its lowest site, and a
+// climbing-image NEB (properties/neb) from that site to its images one
+// surface lattice vector away along each distinct direction; all hops of all
+// facets in one batch. The lowest barrier per facet and direction, and a
+// Bell-Evans-Polanyi fit of barrier against adsorption energy across facets.
+// docs/surface_diffusion.md.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/calculator.hpp"
+#include "core/error.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/io/extxyz.hpp"
+#include "properties/adsorption/adsorption.hpp"
+#include "properties/common/relax_settings.hpp"
+#include "properties/neb/bands.hpp"
+#include "properties/property.hpp"
+
+namespace kprop {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+struct Hop {
+  std::size_t structure = 0, facet = 0;
+  int i = 0, j = 0;       // direction: i A1 + j A2
+  double length = 0;      // Å
+  std::string label;
+};
+
+// Least-squares line y = a x + b, its R^2 and residuals.
+struct Line {
+  double slope = 0, intercept = 0, r2 = 0, rms = 0;
+  std::vector<double> residual;
+};
+Line fit_line(const std::vector<double>& x, const std::vector<double>& y) {
+  Line l;
+  const double n = static_cast<double>(x.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    sx += x[k];
+    sy += y[k];
+    sxx += x[k] * x[k];
+    sxy += x[k] * y[k];
+  }
+  const double den = n * sxx - sx * sx;
+  if (std::abs(den) < 1e-300) return l;
+  l.slope = (n * sxy - sx * sy) / den;
+  l.intercept = (sy - l.slope * sx) / n;
+  double ss_res = 0, ss_tot = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const double r = y[k] - (l.slope * x[k] + l.intercept);
+    l.residual.push_back(r);
+    ss_res += r * r;
+    ss_tot += (y[k] - sy / n) * (y[k] - sy / n);
+  }
+  l.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1.0;
+  l.rms = std::sqrt(ss_res / n);
+  return l;
+}
+
+TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
+  AdsorptionSettings as;
+  const auto& m = s.at("miller");
+  if (!m.empty() && m[0].is_array())
+    for (const auto& e : m) as.miller.push_back(e.get<std::vector<double>>());
+  else
+    as.miller.push_back(m.get<std::vector<double>>());
+  as.layers = s.at("layers").get<int>();
+  as.thickness = s.at("thickness").get<double>();
+  as.vacuum = s.at("vacuum").get<double>();
+  as.fixed_depth = s.at("fixed_depth").get<double>();
+  if (s.contains("fixed_layers") && !s.at("fixed_layers").is_null()) as.fixed_layers = s.at("fixed_layers").get<int>();
+  for (int k = 0; k < 2; ++k) {
+    as.surface_supercell[k] = s.at("surface_supercell")[k].get<int>();
+    as.grid[k] = s.at("grid")[k].get<int>();
+  }
+  as.relax = relax_settings_from(s);
+  NebSettings ns;
+  ns.images = s.at("images").get<int>();
+  ns.spring = s.at("spring").get<double>();
+  ns.fmax = s.at("neb_fmax").get<double>();
+  ns.max_steps = s.at("neb_max_steps").get<long>();
+  const double max_hop = s.at("max_hop").get<double>();
+
+  Calculator calc(ctx.potential);
+  std::vector<std::vector<AdsorptionFacet>> maps;
+  std::vector<double> refs;
+  for (const TaskInput& in : items) {
+    double e_ref = 0;
+    maps.push_back(adsorption_maps(calc, in.structure, as, &e_ref, [&](long step, int running) {
+      ctx.progress(step, as.relax.max_steps, fmt::format("{}: {} adsorption points relaxing", in.label, running));
+    }));
+    refs.push_back(e_ref);
+  }
+  ctx.progress_finish();
+
+  // Hops: from the lowest site along every distinct surface lattice vector
+  // i A1 + j A2 ((1,0), (0,1), (1,1), (1,-1)) no longer than max_hop x the
+  // longer of A1, A2; directions of equal length (to 1e-3 Å) count once.
+  std::vector<Hop> hops;
+  std::vector<std::pair<Structure, Structure>> ends;
+  std::vector<std::string> problems;
+  for (std::size_t si = 0; si < items.size(); ++si)
+    for (std::size_t fi = 0; fi < maps[si].size(); ++fi) {
+      const AdsorptionFacet& f = maps[si][fi];
+      if (f.minimum_structures.empty()) {
+        problems.push_back(fmt::format("{} {}: the map has no minimum", items[si].label, f.label));
+        continue;
+      }
+      const Vec3 a1 = f.surface_cell.row(0).transpose(), a2 = f.surface_cell.row(1).transpose();
+      const double longest = std::max(a1.norm(), a2.norm());
+      std::vector<double> lengths;
+      for (const auto& [i, j] : std::vector<std::pair<int, int>>{{1, 0}, {0, 1}, {1, 1}, {1, -1}}) {
+        const Vec3 t = i * a1 + j * a2;
+        if (t.norm() > max_hop * longest + 1e-9) continue;
+        if (std::any_of(lengths.begin(), lengths.end(), [&](double l) { return std::abs(l - t.norm()) < 1e-3; }))
+          continue;
+        lengths.push_back(t.norm());
+        Structure ini = f.minimum_structures.front();
+        ini.movable.back() = {true, true, true};  // the adatom is free in the hops
+        Structure fin = ini;
+        fin.positions.back() += Vec3(t[0], t[1], 0);
+        Hop h{si, fi, i, j, t.norm(), fmt::format("{}.{}.hop{}{}", items[si].label, f.tag, i, j < 0 ? "m1" : std::to_string(j))};
+        hops.push_back(h);
+        ends.emplace_back(std::move(ini), std::move(fin));
+      }
+    }
+  BandOptions opt;
+  opt.idpp = s.at("interpolation").get<std::string>() == "idpp";
+  BandRun run = run_bands(calc, ends, ns, opt, [&](const std::string& stage, long step, long total) {
+    ctx.progress(step, total, "hops: " + stage);
+  });
+  ctx.progress_finish();
+
+  TaskResult result;
+  ojson& j = result.json;
+  j["units"] = {{"e_ads", "eV"}, {"barrier", "eV"}, {"length", "Å"}};
+  ojson list = ojson::array(), summary = ojson::array();
+  std::string table = "structure,miller,site_u,site_v,e_ads_eV,direction,length_A,barrier_eV,barrier_back_eV,converged\n";
+  std::vector<double> bep_x, bep_y;
+  std::vector<std::string> bep_label;
+  for (std::size_t si = 0; si < items.size(); ++si) {
+    ojson sj;
+    sj["name"] = items[si].label;
+    sj["reference_energy_per_atom"] = refs[si];
+    ojson fl = ojson::array();
+    for (std::size_t fi = 0; fi < maps[si].size(); ++fi) {
+      const AdsorptionFacet& f = maps[si][fi];
+      ojson fj;
+      fj["miller"] = f.label;
+      if (f.minima.empty()) {
+        fj["error"] = "no minimum on the map";
+        fl.push_back(std::move(fj));
+        continue;
+      }
+      const AdsorptionPoint& site = f.points[f.minima.front()];
+      fj["site"] = {{"u", site.u}, {"v", site.v}, {"e_ads", site.e_ads}, {"height", site.height}};
+      fj["corrugation"] = [&] {
+        double lo = 1e300, hi = -1e300;
+        for (const auto& p : f.points) {
+          lo = std::min(lo, p.e_ads);
+          hi = std::max(hi, p.e_ads);
+        }
+        return hi - lo;
+      }();
+      ojson hj = ojson::array();
+      double lowest = 1e300;
+      bool any = false;
+      for (std::size_t h = 0; h < hops.size(); ++h) {
+        if (hops[h].structure != si || hops[h].facet != fi) continue;
+        const NebResult& r = run.results[h];
+        const std::string& label = hops[h].label;
+        std::string csv = "image,coordinate_A,energy_eV,energy_rel_eV,force_along_eV_per_A,climbing\n";
+        for (std::size_t i = 0; i < r.energies.size(); ++i)
+          csv += fmt::format("{},{:.8f},{:.10f},{:.10f},{:.8f},{}\n", i, r.coordinate[i], r.energies[i],
+                             r.energies[i] - r.energies.front(), r.force_along[i], static_cast<int>(i) == r.climbing ? 1 : 0);
+        std::string mep = "coordinate_A,energy_rel_eV\n";
+        for (std::size_t k = 0; k < r.fit_s.size(); ++k) mep += fmt::format("{:.8f},{:.10f}\n", r.fit_s[k], r.fit_e[k]);
+        write_file_atomic(ctx.path(label + ".neb.csv"), csv);
+        write_file_atomic(ctx.path(label + ".mep.csv"), mep);
+        std::vector<Structure> frames;
+        for (const auto& img : r.images) {
+          Structure fr = run.endpoints[h].first;
+          fr.positions = img;
+          frames.push_back(std::move(fr));
+        }
+        write_extxyz(ctx.path(label + ".neb.xyz"), frames);
+        hj.push_back({{"name", label},
+                      {"direction", {hops[h].i, hops[h].j}},
+                      {"length", hops[h].length},
+                      {"barrier_forward", r.barrier_forward},
+                      {"barrier_backward", r.barrier_backward},
+                      {"climbing_image", r.climbing},
+                      {"converged", r.converged},
+                      {"steps", r.steps},
+                      {"files",
+                       {{"neb_csv", ctx.relative(label + ".neb.csv")},
+                        {"mep_csv", ctx.relative(label + ".mep.csv")},
+                        {"images_xyz", ctx.relative(label + ".neb.xyz")}}}});
+        table += fmt::format("{},\"{}\",{:.6f},{:.6f},{:.8f},\"[{} {}]\",{:.6f},{:.8f},{:.8f},{}\n", items[si].label, f.label,
+                             site.u, site.v, site.e_ads, hops[h].i, hops[h].j, hops[h].length, r.barrier_forward,
+                             r.barrier_backward, r.converged ? 1 : 0);
+        if (!r.converged) problems.push_back(label + ": " + r.message);
+        if (r.converged) {
+          lowest = std::min(lowest, r.barrier_forward);
+          any = true;
+        }
+      }
+      fj["hops"] = std::move(hj);
+      if (any) {
+        fj["lowest_barrier"] = lowest;
+        bep_x.push_back(site.e_ads);
+        bep_y.push_back(lowest);
+        bep_label.push_back(items[si].label + " " + f.label);
+      }
+      ojson row;
+      row["structure"] = items[si].label;
+      row["miller"] = f.label;
+      row["e_ads_eV"] = site.e_ads;
+      if (any) row["lowest_barrier_eV"] = lowest;
+      summary.push_back(std::move(row));
+      fl.push_back(std::move(fj));
+    }
+    sj["facets"] = std::move(fl);
+    list.push_back(std::move(sj));
+  }
+  write_file_atomic(ctx.path("barriers.csv"), table);
+  // Bell-Evans-Polanyi: lowest barrier against E_ads across facets; an
+  // outlier lies more than twice the rms residual off the line.
+  if (bep_x.size() >= 3) {
+    const Line l = fit_line(bep_x, bep_y);
+    ojson out = ojson::array();
+    for (std::size_t k = 0; k < bep_x.size(); ++k)
+      if (std::abs(l.residual[k]) > 2 * l.rms && l.rms > 0)
+        out.push_back({{"facet", bep_label[k]}, {"residual", l.residual[k]}});
+    j["bell_evans_polanyi"] = {{"slope", l.slope}, {"intercept", l.intercept}, {"r2", l.r2}, {"rms", l.rms},
+                               {"points", bep_x.size()}, {"outliers", std::move(out)}};
+  }
+  j["evaluations"] = run.evaluations;
+  j["files"] = {{"barriers_csv", ctx.relative("barriers.csv")}};
+  j["structures"] = std::move(list);
+  j["summary"] = std::move(summary);
+  fail_if_any(j, problems);
+  return result;
+}
+
+}  // namespace
+
+void register_surface_diffusion(PropertyRegistry& registry) {
+  using namespace setting;
+  PropertyType t;
+  t.name = "surface-diffusion";
+  t.summary = "surface-diffusion barrier tables: adsorption maps of every facet, then climbing-image NEB hops from the "
+              "lowest site along each distinct surface direction (all in batches); Bell-Evans-Polanyi fit";
+  t.settings = relax_setting_specs(false, 1e-3);
+  for (auto& spec : t.settings)
+    if (spec.key == "max_steps") spec.fallback = 5000;
+  auto more = std::vector<SettingSpec>{
+      index_list("miller", "facets, Miller indices of the conventional cell: [[1, 0, 0], [1, 1, 1]]"),
+      integer("layers", 0, "atomic planes of the slab (0: as many as thickness needs)", 0),
+      number("thickness", 14.0, "Å", "slab thickness, outermost planes, at least", 0, true),
+      number("vacuum", 15.0, "Å", "vacuum above the slab", 0, true),
+      optional(integer("fixed_layers", nullptr, "bottom planes fixed (default: those within fixed_depth)", 0)),
+      number("fixed_depth", 6.0, "Å", "planes within this of the bottom are fixed", 0),
+      vector("surface_supercell", 2, {4, 4}, "", "in-plane repeat of the primitive surface cell"),
+      vector("grid", 2, {6, 6}, "", "adsorption map points along A1 and A2 of the primitive surface cell"),
+      integer("images", 7, "NEB images per hop, end points included", 3, 200),
+      number("spring", 5.0, "eV/Å^2", "NEB spring constant", 0, true),
+      number("neb_fmax", 0.01, "eV/Å", "NEB convergence", 0, true),
+      integer("neb_max_steps", 3000, "NEB steps", 1),
+      choice("interpolation", "idpp", {"idpp", "linear"}, "initial NEB path"),
+      number("max_hop", 1.2, "", "longest hop, in units of the longer primitive surface vector (1.2 leaves out the diagonals of square cells, whose straight path crosses the top site)", 0, true),
+  };
+  t.settings.insert(t.settings.end(), more.begin(), more.end());
+  t.validate = [](const nlohmann::json& s,
+                  const std::vector<std::string>&) -> std::optional<std::pair<std::string, std::string>> {
+    if (!s.contains("miller") || s.at("miller").is_null())
+      return std::make_pair(std::string("miller"), std::string("miller is required: the facets, e.g. [[1, 0, 0]]"));
+    return std::nullopt;
+  };
+  t.outputs = {};
+  t.run = run;
+  registry.add(std::move(t));
+}
+
+}  // namespace kprop
