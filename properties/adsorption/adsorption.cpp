@@ -47,8 +47,13 @@ void classify(AdsorptionFacet& f, const std::array<int, 2>& g) {
       if (minimum) f.minima.push_back(i * g[1] + j);
       else if (max_line && min_line) f.saddles.push_back(i * g[1] + j);
     }
-  std::sort(f.minima.begin(), f.minima.end(), [&](int a, int b) { return f.points[a].e_ads < f.points[b].e_ads; });
-  std::sort(f.saddles.begin(), f.saddles.end(), [&](int a, int b) { return f.points[a].e_ads < f.points[b].e_ads; });
+  // Lowest first; energies within 1e-6 eV (symmetric sites, rounding) in grid order.
+  auto lower = [&](int a, int b) {
+    const double ea = f.points[a].e_ads, eb = f.points[b].e_ads;
+    return std::abs(ea - eb) > 1e-6 ? ea < eb : a < b;
+  };
+  std::sort(f.minima.begin(), f.minima.end(), lower);
+  std::sort(f.saddles.begin(), f.saddles.end(), lower);
   for (int m : f.minima) {
     auto it = std::find_if(f.sites.begin(), f.sites.end(),
                            [&](const auto& s) { return std::abs(f.points[s.first].e_ads - f.points[m].e_ads) < 1e-3; });

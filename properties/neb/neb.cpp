@@ -186,6 +186,7 @@ void interpolate_linear(NebBand& band, int images) {
       if (band.pbc[d]) df[d] -= std::round(df[d]);
     b[i] = a[i] + (df.transpose() * band.cell).transpose();
   }
+  band.interpolation = "linear";
   band.images.assign(images, Config(a.size()));
   for (int k = 0; k < images; ++k) {
     const double t = static_cast<double>(k) / (images - 1);
@@ -253,7 +254,16 @@ void interpolate_idpp(NebBand& band, int images, double cutoff) {
   work.force_final.assign(n, Vec3::Zero());
   std::vector<NebBand> bands{work};
   climbing_image_neb(bands, idpp, s);
+  double largest = 0, strayed = 0;
+  for (int i = 0; i < n; ++i) largest = std::max(largest, (b[i] - a[i]).norm());
+  for (int k = 1; k + 1 < images; ++k)
+    for (int i = 0; i < n; ++i) strayed = std::max(strayed, (bands[0].images[k][i] - band.images[k][i]).norm());
+  if (strayed > std::max(1.0, largest)) {
+    band.interpolation = fmt::format("linear (IDPP moved an atom {:.2f} Å off the linear path; kept linear)", strayed);
+    return;
+  }
   band.images = bands[0].images;
+  band.interpolation = "idpp";
 }
 
 std::vector<NebResult> climbing_image_neb(std::vector<NebBand>& bands, const BandEvaluator& evaluate,

@@ -55,6 +55,7 @@ struct NebBand {
   std::vector<std::vector<Vec3>> images;             // [image][atom], Å
   double energy_initial = 0, energy_final = 0;       // eV, the end points (fixed)
   std::vector<Vec3> force_initial, force_final;      // eV/Å, for the end tangents of the MEP fit
+  std::string interpolation;                         // how the images were made ("idpp", "linear", ...)
 };
 
 // Energies (eV) and forces (eV/Å) of the moving images of the bands still
@@ -90,7 +91,11 @@ void interpolate_linear(NebBand& band, int images);
 // S_k = sum_{i<j} (d_ij^k - |r_i - r_j|)^2 / |r_i - r_j|^4, d^k interpolated
 // linearly between the end points' pair distances (pairs within `cutoff` Å
 // in either end point), starting from the linear path, with the same NEB
-// (no climbing) to fmax 0.01 in IDPP units or 1000 steps.
+// (no climbing) to fmax 0.01 in IDPP units or 1000 steps. When that moves an
+// atom of an image more than max(1 Å, the largest end-point displacement)
+// away from its linear position (IDPP's 1/d^4 weights blow up where the
+// linear path brings two atoms almost together), the linear images are kept
+// and band.interpolation says so.
 void interpolate_idpp(NebBand& band, int images, double cutoff = 6.0);
 
 // Runs every band to convergence (or max_steps); progress(step, bands running).

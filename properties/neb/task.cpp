@@ -218,6 +218,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     if (!er.empty())
       bj["endpoints"] = {{"initial", {{"converged", er[2 * b].converged}, {"steps", er[2 * b].steps}, {"fmax", er[2 * b].fmax}}},
                          {"final", {{"converged", er[2 * b + 1].converged}, {"steps", er[2 * b + 1].steps}, {"fmax", er[2 * b + 1].fmax}}}};
+    bj["interpolation"] = bands[b].interpolation;
     bj["converged"] = r.converged;
     bj["message"] = r.message;
     bj["steps"] = r.steps;

@@ -99,9 +99,9 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   }
   ctx.progress_finish();
 
-  // Hops: from the lowest site along every distinct surface lattice vector
-  // i A1 + j A2 ((1,0), (0,1), (1,1), (1,-1)) no longer than max_hop x the
-  // longer of A1, A2; directions of equal length (to 1e-3 Å) count once.
+  // Hops: from the lowest site along every distinct Voronoi-relevant surface
+  // lattice vector no longer than max_hop x the longer of A1, A2; directions
+  // of equal length (to 1e-3 Å) count once.
   std::vector<Hop> hops;
   std::vector<std::pair<Structure, Structure>> ends;
   std::vector<std::string> problems;
@@ -114,17 +114,47 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       }
       const Vec3 a1 = f.surface_cell.row(0).transpose(), a2 = f.surface_cell.row(1).transpose();
       const double longest = std::max(a1.norm(), a2.norm());
+      // The Voronoi-relevant vectors of the surface lattice (the neighbouring
+      // cells across an edge of the Wigner-Seitz cell): A1, A2 (a reduced
+      // basis), and the shorter of A1 + A2 and A1 - A2 when strictly shorter
+      // (on square and rectangular lattices both diagonals only touch a corner).
+      std::vector<std::pair<int, int>> dirs = {{1, 0}, {0, 1}};
+      const double dp = (a1 + a2).norm(), dm = (a1 - a2).norm();
+      if (std::abs(dp - dm) > 1e-6) dirs.push_back(dp < dm ? std::make_pair(1, 1) : std::make_pair(1, -1));
       std::vector<double> lengths;
-      for (const auto& [i, j] : std::vector<std::pair<int, int>>{{1, 0}, {0, 1}, {1, 1}, {1, -1}}) {
+      const Structure& ini0 = f.minimum_structures.front();
+      const Structure& clean = f.slab;
+      const Mat3 inv = clean.cell.inverse();
+      for (const auto& [i, j] : dirs) {
         const Vec3 t = i * a1 + j * a2;
         if (t.norm() > max_hop * longest + 1e-9) continue;
         if (std::any_of(lengths.begin(), lengths.end(), [&](double l) { return std::abs(l - t.norm()) < 1e-3; }))
           continue;
         lengths.push_back(t.norm());
-        Structure ini = f.minimum_structures.front();
+        Structure ini = ini0;
         ini.movable.back() = {true, true, true};  // the adatom is free in the hops
+        // The final state is the initial one translated by t, atom by atom:
+        // slab atom k takes the relaxed position of the atom m whose clean
+        // site lies t behind k's, moved by t (so E_final = E_initial and the
+        // relaxation around the adatom travels with it).
         Structure fin = ini;
-        fin.positions.back() += Vec3(t[0], t[1], 0);
+        bool mapped = true;
+        for (std::size_t k = 0; k + 1 < ini.size() && mapped; ++k) {
+          int found = -1;
+          for (std::size_t m = 0; m < clean.size() && found < 0; ++m) {
+            Vec3 df = ((clean.positions[m] + t - clean.positions[k]).transpose() * inv).transpose();
+            for (int d = 0; d < 3; ++d)
+              if (clean.pbc[d]) df[d] -= std::round(df[d]);
+            if ((df.transpose() * clean.cell).norm() < 0.2) found = static_cast<int>(m);
+          }
+          if (found < 0) mapped = false;
+          else fin.positions[k] = ini.positions[found] + t;
+        }
+        if (!mapped) {
+          problems.push_back(fmt::format("{} {}: the slab is not periodic along [{} {}]", items[si].label, f.label, i, j));
+          continue;
+        }
+        fin.positions.back() += t;
         Hop h{si, fi, i, j, t.norm(), fmt::format("{}.{}.hop{}{}", items[si].label, f.tag, i, j < 0 ? "m1" : std::to_string(j))};
         hops.push_back(h);
         ends.emplace_back(std::move(ini), std::move(fin));
@@ -196,6 +226,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                       {"barrier_forward", r.barrier_forward},
                       {"barrier_backward", r.barrier_backward},
                       {"climbing_image", r.climbing},
+                      {"interpolation", run.bands[h].interpolation},
                       {"converged", r.converged},
                       {"steps", r.steps},
                       {"files",
@@ -274,7 +305,7 @@ void register_surface_diffusion(PropertyRegistry& registry) {
       number("neb_fmax", 0.01, "eV/Å", "NEB convergence", 0, true),
       integer("neb_max_steps", 3000, "NEB steps", 1),
       choice("interpolation", "idpp", {"idpp", "linear"}, "initial NEB path"),
-      number("max_hop", 1.2, "", "longest hop, in units of the longer primitive surface vector (1.2 leaves out the diagonals of square cells, whose straight path crosses the top site)", 0, true),
+      number("max_hop", 1.5, "", "longest hop, in units of the longer primitive surface vector", 0, true),
   };
   t.settings.insert(t.settings.end(), more.begin(), more.end());
   t.validate = [](const nlohmann::json& s,
