@@ -9,11 +9,9 @@
 
 namespace kprop {
 
-namespace {
-
 using Config = std::vector<Vec3>;
 
-Structure image_structure(const NebBand& b, const Config& x) {
+Structure image_structure(const NebBand& b, const std::vector<Vec3>& x) {
   Structure s;
   s.cell = b.cell;
   s.pbc = b.pbc;
@@ -22,6 +20,8 @@ Structure image_structure(const NebBand& b, const Config& x) {
   s.movable = b.movable;
   return s;
 }
+
+namespace {
 
 // The potential as a BandEvaluator: one Atoms batch of the moving images,
 // rebuilt only when the set of running bands changes; between steps the

@@ -29,6 +29,9 @@ struct BandRun {
   long evaluations = 0;                                    // image evaluations
 };
 
+// One image of a band as a structure (cell, species, fixed atoms of the band).
+Structure image_structure(const NebBand& band, const std::vector<Vec3>& positions);
+
 // `ends`: (initial, final) with the same atoms in the same order and one cell.
 // progress(stage, step, total).
 BandRun run_bands(Calculator& calc, const std::vector<std::pair<Structure, Structure>>& ends, const NebSettings& settings,

@@ -34,15 +34,6 @@ struct Endpoints {
   ojson hop;  // vacancy_hops: the hop's description
 };
 
-Structure image_structure(const NebBand& b, const Config& x) {
-  Structure s;
-  s.cell = b.cell;
-  s.pbc = b.pbc;
-  s.species = b.species;
-  s.positions = x;
-  s.movable = b.movable;
-  return s;
-}
 
 // Every symmetry-distinct vacancy hop of a crystal: a site a of each orbit,
 // its neighbours b of the same species within hop_cutoff, grouped by

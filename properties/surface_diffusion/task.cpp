@@ -15,6 +15,7 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/extxyz.hpp"
 #include "properties/adsorption/adsorption.hpp"
+#include "properties/adsorption/adsorption_settings.hpp"
 #include "properties/common/relax_settings.hpp"
 #include "properties/neb/bands.hpp"
 #include "properties/property.hpp"
@@ -64,22 +65,7 @@ Line fit_line(const std::vector<double>& x, const std::vector<double>& y) {
 }
 
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
-  AdsorptionSettings as;
-  const auto& m = s.at("miller");
-  if (!m.empty() && m[0].is_array())
-    for (const auto& e : m) as.miller.push_back(e.get<std::vector<double>>());
-  else
-    as.miller.push_back(m.get<std::vector<double>>());
-  as.layers = s.at("layers").get<int>();
-  as.thickness = s.at("thickness").get<double>();
-  as.vacuum = s.at("vacuum").get<double>();
-  as.fixed_depth = s.at("fixed_depth").get<double>();
-  if (s.contains("fixed_layers") && !s.at("fixed_layers").is_null()) as.fixed_layers = s.at("fixed_layers").get<int>();
-  for (int k = 0; k < 2; ++k) {
-    as.surface_supercell[k] = s.at("surface_supercell")[k].get<int>();
-    as.grid[k] = s.at("grid")[k].get<int>();
-  }
-  as.relax = relax_settings_from(s);
+  const AdsorptionSettings as = adsorption_settings_from(s);
   NebSettings ns;
   ns.images = s.at("images").get<int>();
   ns.spring = s.at("spring").get<double>();
@@ -288,18 +274,8 @@ void register_surface_diffusion(PropertyRegistry& registry) {
   t.name = "surface-diffusion";
   t.summary = "surface-diffusion barrier tables: adsorption maps of every facet, then climbing-image NEB hops from the "
               "lowest site along each distinct surface direction (all in batches); Bell-Evans-Polanyi fit";
-  t.settings = relax_setting_specs(false, 1e-3);
-  for (auto& spec : t.settings)
-    if (spec.key == "max_steps") spec.fallback = 5000;
-  auto more = std::vector<SettingSpec>{
-      index_list("miller", "facets, Miller indices of the conventional cell: [[1, 0, 0], [1, 1, 1]]"),
-      integer("layers", 0, "atomic planes of the slab (0: as many as thickness needs)", 0),
-      number("thickness", 14.0, "Å", "slab thickness, outermost planes, at least", 0, true),
-      number("vacuum", 15.0, "Å", "vacuum above the slab", 0, true),
-      optional(integer("fixed_layers", nullptr, "bottom planes fixed (default: those within fixed_depth)", 0)),
-      number("fixed_depth", 6.0, "Å", "planes within this of the bottom are fixed", 0),
-      vector("surface_supercell", 2, {4, 4}, "", "in-plane repeat of the primitive surface cell"),
-      vector("grid", 2, {6, 6}, "", "adsorption map points along A1 and A2 of the primitive surface cell"),
+  t.settings = adsorption_setting_specs();
+  const std::vector<SettingSpec> more = {
       integer("images", 7, "NEB images per hop, end points included", 3, 200),
       number("spring", 5.0, "eV/Å^2", "NEB spring constant", 0, true),
       number("neb_fmax", 0.01, "eV/Å", "NEB convergence", 0, true),
@@ -310,9 +286,7 @@ void register_surface_diffusion(PropertyRegistry& registry) {
   t.settings.insert(t.settings.end(), more.begin(), more.end());
   t.validate = [](const nlohmann::json& s,
                   const std::vector<std::string>&) -> std::optional<std::pair<std::string, std::string>> {
-    if (!s.contains("miller") || s.at("miller").is_null())
-      return std::make_pair(std::string("miller"), std::string("miller is required: the facets, e.g. [[1, 0, 0]]"));
-    return std::nullopt;
+    return validate_adsorption_settings(s);
   };
   t.outputs = {};
   t.run = run;

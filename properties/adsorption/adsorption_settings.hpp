@@ -1,0 +1,22 @@
+// The settings the adsorption and surface-diffusion tasks share: facets,
+// slab, grid and the relaxation of the map points.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "properties/adsorption/adsorption.hpp"
+#include "properties/settings.hpp"
+
+namespace kprop {
+
+std::vector<SettingSpec> adsorption_setting_specs();
+AdsorptionSettings adsorption_settings_from(const nlohmann::ordered_json& s);
+// {key, message} of the first problem: no miller, non-integer grid or supercell.
+std::optional<std::pair<std::string, std::string>> validate_adsorption_settings(const nlohmann::json& s);
+
+}  // namespace kprop
