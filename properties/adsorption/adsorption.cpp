@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/analysis/local_structure.hpp"
 #include "core/atoms.hpp"
 #include "core/error.hpp"
 #include "core/structure/lattice.hpp"
@@ -15,22 +16,12 @@ namespace kprop {
 
 namespace {
 
-double nearest_distance(const Structure& s) {
-  double best = 1e300;
-  for (std::size_t i = 0; i < s.size(); ++i)
-    for (std::size_t j = 0; j < s.size(); ++j)
-      for (int a = -1; a <= 1; ++a)
-        for (int b = -1; b <= 1; ++b)
-          for (int c = -1; c <= 1; ++c) {
-            if (i == j && a == 0 && b == 0 && c == 0) continue;
-            const Vec3 d = s.positions[j] + (Vec3(a, b, c).transpose() * s.cell).transpose() - s.positions[i];
-            best = std::min(best, d.norm());
-          }
-  return best;
-}
-
 // Minima and saddle candidates on the periodic grid.
 void classify(AdsorptionFacet& f, const std::array<int, 2>& g) {
+  const auto [lo, hi] = std::minmax_element(f.points.begin(), f.points.end(),
+                                            [](const auto& a, const auto& b) { return a.e_ads < b.e_ads; });
+  f.e_ads_min = lo->e_ads;
+  f.e_ads_max = hi->e_ads;
   auto at = [&](int i, int j) { return f.points[((i % g[0] + g[0]) % g[0]) * g[1] + ((j % g[1] + g[1]) % g[1])].e_ads; };
   const double tol = 1e-6;
   const int lines[4][2] = {{1, 0}, {0, 1}, {1, 1}, {1, -1}};
@@ -82,7 +73,7 @@ std::vector<AdsorptionFacet> adsorption_maps(Calculator& calc, const Structure& 
     e_ref = calc.energy(0) / static_cast<double>(bulk.size());
   }
   if (e_reference) *e_reference = e_ref;
-  const double h0 = s.height > 0 ? s.height : 0.8 * nearest_distance(g.primitive);
+  const double h0 = s.height > 0 ? s.height : 0.8 * nearest_neighbors(g.primitive, 1)[0][0].r;
 
   std::vector<AdsorptionFacet> facets;
   std::vector<Structure> batch;

@@ -57,6 +57,7 @@ struct AdsorptionFacet {
   double e_slab = 0;        // eV, relaxed clean slab
   bool slab_converged = true;
   std::vector<AdsorptionPoint> points;  // grid order: index i * grid[1] + j
+  double e_ads_min = 0, e_ads_max = 0;  // eV, over the grid (max - min: the corrugation)
   std::vector<int> minima;  // point indices, lowest first: lower than their 8 grid neighbours
   std::vector<int> saddles; // point indices: a maximum along one grid line through it, a minimum along another
   // Distinct sites: minima merged by E_ads within 1 meV: {point, count}.

@@ -72,16 +72,9 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       fj["minima"] = std::move(mins);
       fj["saddle_candidates"] = std::move(sads);
       fj["sites"] = std::move(sites);
-      if (!f.points.empty()) {
-        double lo = 1e300, hi = -1e300;
-        for (const auto& p : f.points) {
-          lo = std::min(lo, p.e_ads);
-          hi = std::max(hi, p.e_ads);
-        }
-        fj["e_ads_min"] = lo;
-        fj["e_ads_max"] = hi;
-        fj["corrugation"] = hi - lo;
-      }
+      fj["e_ads_min"] = f.e_ads_min;
+      fj["e_ads_max"] = f.e_ads_max;
+      fj["corrugation"] = f.e_ads_max - f.e_ads_min;
       std::vector<Structure> frames = f.minimum_structures;
       write_extxyz(ctx.path(base + ".minima.xyz"), frames);
       write_extxyz(ctx.path(base + ".slab.xyz"), std::vector<Structure>{f.slab});
@@ -97,8 +90,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       ojson row;
       row["structure"] = in.label;
       row["miller"] = f.label;
-      row["e_ads_min_eV"] = fj.value("e_ads_min", 0.0);
-      row["corrugation_eV"] = fj.value("corrugation", 0.0);
+      row["e_ads_min_eV"] = f.e_ads_min;
+      row["corrugation_eV"] = f.e_ads_max - f.e_ads_min;
       row["sites"] = f.sites.size();
       summary.push_back(std::move(row));
       fl.push_back(std::move(fj));

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/analysis/local_structure.hpp"
 #include "core/atoms.hpp"
 #include "core/calculator.hpp"
 #include "core/error.hpp"
@@ -15,6 +16,7 @@
 #include "core/minimize/relax.hpp"
 #include "core/structure/lattice.hpp"
 #include "properties/common/symmetry.hpp"
+#include "properties/neb/band_files.hpp"
 #include "properties/neb/bands.hpp"
 #include "properties/neb/neb.hpp"
 #include "properties/property.hpp"
@@ -69,38 +71,29 @@ std::vector<Endpoints> vacancy_hops(const TaskInput& in, const ojson& s) {
   for (std::size_t a = 0; a < unit.size(); ++a) {
     if (g.equivalent_atoms[a] != static_cast<int>(a)) continue;
     // Neighbours of a (images within the supercell's minimum image).
-    struct Nb {
-      int unit_atom;
-      Vec3 r;
-      double d;
-    };
-    std::vector<Nb> nbs;
-    const int na = static_cast<int>(unit.size());
-    for (int b = 0; b < na; ++b)
-      for (int i = -2; i <= 2; ++i)
-        for (int j = -2; j <= 2; ++j)
-          for (int k = -2; k <= 2; ++k) {
-            const Vec3 r = unit.positions[b] + (Vec3(i, j, k).transpose() * unit.cell).transpose();
-            const double d = (r - unit.positions[a]).norm();
-            if (d > 1e-6 && unit.species[b] == unit.species[a]) nbs.push_back({b, r, d});
-          }
+    // Same-species neighbours of a, nearest first (core/analysis's periodic
+    // search; 3 x the volume per atom reaches well past the first shell).
+    const bool given = s.contains("hop_cutoff") && !s.at("hop_cutoff").is_null();
+    const double search = given ? s.at("hop_cutoff").get<double>() : 3.0 * std::cbrt(unit.volume() / unit.size());
+    const auto around = neighbors_within(unit, search);
+    std::vector<Neighbor> nbs;
+    for (const Neighbor& n : around[a])
+      if (unit.species[n.j] == unit.species[a]) nbs.push_back(n);
     if (nbs.empty()) continue;
-    std::sort(nbs.begin(), nbs.end(), [](const Nb& x, const Nb& y) { return x.d < y.d; });
-    const double cutoff = s.contains("hop_cutoff") && !s.at("hop_cutoff").is_null()
-                              ? s.at("hop_cutoff").get<double>()
-                              : 1.1 * nbs.front().d;
+    const double cutoff = given ? search : 1.1 * nbs.front().r;
     std::vector<std::pair<int, double>> seen;  // (orbit of b, distance)
-    for (const Nb& nb : nbs) {
-      if (nb.d > cutoff) break;
-      const int orbit = g.equivalent_atoms[nb.unit_atom];
+    for (const Neighbor& nb : nbs) {
+      if (nb.r > cutoff) break;
+      const int orbit = g.equivalent_atoms[nb.j];
       if (std::any_of(seen.begin(), seen.end(),
-                      [&](const auto& p) { return p.first == orbit && std::abs(p.second - nb.d) < 1e-3; }))
+                      [&](const auto& p) { return p.first == orbit && std::abs(p.second - nb.r) < 1e-3; }))
         continue;
-      seen.emplace_back(orbit, nb.d);
-      const int ia = find_site(unit.positions[a]), ib = find_site(nb.r);
+      seen.emplace_back(orbit, nb.r);
+      const Vec3 rb = unit.positions[a] + nb.d;
+      const int ia = find_site(unit.positions[a]), ib = find_site(rb);
       if (ia < 0 || ib < 0 || ia == ib)
         throw InputError(fmt::format("neb: vacancy hop of {}: the supercell {}x{}x{} is too small for a hop of {:.3f} Å",
-                                     in.label, rep[0], rep[1], rep[2], nb.d));
+                                     in.label, rep[0], rep[1], rep[2], nb.r));
       Endpoints e;
       e.label = fmt::format("{}-hop{}", in.label, out.size() + 1);
       e.origin = in.origin;
@@ -120,8 +113,8 @@ std::vector<Endpoints> vacancy_hops(const TaskInput& in, const ojson& s) {
       e.final_ = fin;
       e.hop = {{"species", unit.species[a]},
                {"site", a},
-               {"neighbour", nb.unit_atom},
-               {"distance", nb.d},
+               {"neighbour", nb.j},
+               {"distance", nb.r},
                {"supercell", rep},
                {"natoms", ini.size()}};
       out.push_back(std::move(e));
@@ -222,31 +215,15 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     bj["fit_barrier"] = r.fit_barrier;
     bj["climbing_image"] = r.climbing;
     ojson imgs = ojson::array();
-    std::string csv = "image,coordinate_A,energy_eV,energy_rel_eV,force_along_eV_per_A,climbing\n";
-    for (std::size_t i = 0; i < r.energies.size(); ++i) {
+    for (std::size_t i = 0; i < r.energies.size(); ++i)
       imgs.push_back({{"image", i},
                       {"coordinate", r.coordinate[i]},
                       {"energy", r.energies[i] - r.energies.front()},
                       {"force_along", r.force_along[i]}});
-      csv += fmt::format("{},{:.8f},{:.10f},{:.10f},{:.8f},{}\n", i, r.coordinate[i], r.energies[i],
-                         r.energies[i] - r.energies.front(), r.force_along[i], static_cast<int>(i) == r.climbing ? 1 : 0);
-    }
     bj["images"] = std::move(imgs);
-    std::string mep = "coordinate_A,energy_rel_eV\n";
-    for (std::size_t k = 0; k < r.fit_s.size(); ++k) mep += fmt::format("{:.8f},{:.10f}\n", r.fit_s[k], r.fit_e[k]);
-    write_file_atomic(ctx.path(label + ".neb.csv"), csv);
-    write_file_atomic(ctx.path(label + ".mep.csv"), mep);
-    std::vector<Structure> frames;
-    for (std::size_t i = 0; i < r.images.size(); ++i) {
-      Structure f = image_structure(bands[b], r.images[i]);
-      f.set_energy(r.energies[i]);
-      f.info["image"] = std::to_string(i);
-      frames.push_back(std::move(f));
-    }
-    write_extxyz(ctx.path(label + ".neb.xyz"), frames);
-    bj["files"] = {{"neb_csv", ctx.relative(label + ".neb.csv")},
-                   {"mep_csv", ctx.relative(label + ".mep.csv")},
-                   {"images_xyz", ctx.relative(label + ".neb.xyz")}};
+    BandFiles written = write_band_files(ctx, label, bands[b], r);
+    const std::vector<Structure>& frames = written.images;
+    bj["files"] = written.files;
     if (r.climbing >= 0)
       result.outputs["saddle"].push_back(
           TaskInput{label + "-saddle", "", label, 0, frames[static_cast<std::size_t>(r.climbing)], 0, 0});

@@ -13,10 +13,11 @@
 #include "core/calculator.hpp"
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
-#include "core/io/extxyz.hpp"
 #include "properties/adsorption/adsorption.hpp"
 #include "properties/adsorption/adsorption_settings.hpp"
 #include "properties/common/relax_settings.hpp"
+#include "properties/elastic/elastic.hpp"
+#include "properties/neb/band_files.hpp"
 #include "properties/neb/bands.hpp"
 #include "properties/property.hpp"
 
@@ -32,37 +33,6 @@ struct Hop {
   double length = 0;      // Å
   std::string label;
 };
-
-// Least-squares line y = a x + b, its R^2 and residuals.
-struct Line {
-  double slope = 0, intercept = 0, r2 = 0, rms = 0;
-  std::vector<double> residual;
-};
-Line fit_line(const std::vector<double>& x, const std::vector<double>& y) {
-  Line l;
-  const double n = static_cast<double>(x.size());
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (std::size_t k = 0; k < x.size(); ++k) {
-    sx += x[k];
-    sy += y[k];
-    sxx += x[k] * x[k];
-    sxy += x[k] * y[k];
-  }
-  const double den = n * sxx - sx * sx;
-  if (std::abs(den) < 1e-300) return l;
-  l.slope = (n * sxy - sx * sy) / den;
-  l.intercept = (sy - l.slope * sx) / n;
-  double ss_res = 0, ss_tot = 0;
-  for (std::size_t k = 0; k < x.size(); ++k) {
-    const double r = y[k] - (l.slope * x[k] + l.intercept);
-    l.residual.push_back(r);
-    ss_res += r * r;
-    ss_tot += (y[k] - sy / n) * (y[k] - sy / n);
-  }
-  l.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1.0;
-  l.rms = std::sqrt(ss_res / n);
-  return l;
-}
 
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
   const AdsorptionSettings as = adsorption_settings_from(s);
@@ -176,14 +146,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       }
       const AdsorptionPoint& site = f.points[f.minima.front()];
       fj["site"] = {{"u", site.u}, {"v", site.v}, {"e_ads", site.e_ads}, {"height", site.height}};
-      fj["corrugation"] = [&] {
-        double lo = 1e300, hi = -1e300;
-        for (const auto& p : f.points) {
-          lo = std::min(lo, p.e_ads);
-          hi = std::max(hi, p.e_ads);
-        }
-        return hi - lo;
-      }();
+      fj["corrugation"] = f.e_ads_max - f.e_ads_min;
       ojson hj = ojson::array();
       double lowest = 1e300;
       bool any = false;
@@ -191,21 +154,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
         if (hops[h].structure != si || hops[h].facet != fi) continue;
         const NebResult& r = run.results[h];
         const std::string& label = hops[h].label;
-        std::string csv = "image,coordinate_A,energy_eV,energy_rel_eV,force_along_eV_per_A,climbing\n";
-        for (std::size_t i = 0; i < r.energies.size(); ++i)
-          csv += fmt::format("{},{:.8f},{:.10f},{:.10f},{:.8f},{}\n", i, r.coordinate[i], r.energies[i],
-                             r.energies[i] - r.energies.front(), r.force_along[i], static_cast<int>(i) == r.climbing ? 1 : 0);
-        std::string mep = "coordinate_A,energy_rel_eV\n";
-        for (std::size_t k = 0; k < r.fit_s.size(); ++k) mep += fmt::format("{:.8f},{:.10f}\n", r.fit_s[k], r.fit_e[k]);
-        write_file_atomic(ctx.path(label + ".neb.csv"), csv);
-        write_file_atomic(ctx.path(label + ".mep.csv"), mep);
-        std::vector<Structure> frames;
-        for (const auto& img : r.images) {
-          Structure fr = run.endpoints[h].first;
-          fr.positions = img;
-          frames.push_back(std::move(fr));
-        }
-        write_extxyz(ctx.path(label + ".neb.xyz"), frames);
+        const BandFiles written = write_band_files(ctx, label, run.bands[h], r);
         hj.push_back({{"name", label},
                       {"direction", {hops[h].i, hops[h].j}},
                       {"length", hops[h].length},
@@ -215,10 +164,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                       {"interpolation", run.bands[h].interpolation},
                       {"converged", r.converged},
                       {"steps", r.steps},
-                      {"files",
-                       {{"neb_csv", ctx.relative(label + ".neb.csv")},
-                        {"mep_csv", ctx.relative(label + ".mep.csv")},
-                        {"images_xyz", ctx.relative(label + ".neb.xyz")}}}});
+                      {"files", written.files}});
         table += fmt::format("{},\"{}\",{:.6f},{:.6f},{:.8f},\"[{} {}]\",{:.6f},{:.8f},{:.8f},{}\n", items[si].label, f.label,
                              site.u, site.v, site.e_ads, hops[h].i, hops[h].j, hops[h].length, r.barrier_forward,
                              r.barrier_backward, r.converged ? 1 : 0);
@@ -250,13 +196,24 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   // Bell-Evans-Polanyi: lowest barrier against E_ads across facets; an
   // outlier lies more than twice the rms residual off the line.
   if (bep_x.size() >= 3) {
-    const Line l = fit_line(bep_x, bep_y);
+    const PolynomialFit fit = fit_polynomial(bep_x, bep_y, 1);  // the elastic property's least squares
+    const double intercept = fit.coefficients[0], slope = fit.coefficients[1];
+    double mean = 0, ss_tot = 0;
+    for (double y : bep_y) mean += y / static_cast<double>(bep_y.size());
+    for (double y : bep_y) ss_tot += (y - mean) * (y - mean);
+    const double ss_res = fit.rms_residual * fit.rms_residual * static_cast<double>(bep_y.size());
     ojson out = ojson::array();
-    for (std::size_t k = 0; k < bep_x.size(); ++k)
-      if (std::abs(l.residual[k]) > 2 * l.rms && l.rms > 0)
-        out.push_back({{"facet", bep_label[k]}, {"residual", l.residual[k]}});
-    j["bell_evans_polanyi"] = {{"slope", l.slope}, {"intercept", l.intercept}, {"r2", l.r2}, {"rms", l.rms},
-                               {"points", bep_x.size()}, {"outliers", std::move(out)}};
+    for (std::size_t k = 0; k < bep_x.size(); ++k) {
+      const double r = bep_y[k] - (slope * bep_x[k] + intercept);
+      if (std::abs(r) > 2 * fit.rms_residual && fit.rms_residual > 0)
+        out.push_back({{"facet", bep_label[k]}, {"residual", r}});
+    }
+    j["bell_evans_polanyi"] = {{"slope", slope},
+                               {"intercept", intercept},
+                               {"r2", ss_tot > 0 ? 1 - ss_res / ss_tot : 1.0},
+                               {"rms", fit.rms_residual},
+                               {"points", bep_x.size()},
+                               {"outliers", std::move(out)}};
   }
   j["evaluations"] = run.evaluations;
   j["files"] = {{"barriers_csv", ctx.relative("barriers.csv")}};

@@ -87,6 +87,30 @@ TEST(NebPeer, CuVacancyHopEqualsLammps) {
   EXPECT_TRUE(c == 2 || c == 3) << c;
 }
 
+TEST(NebPeer, VacancyHopsBuiltFromTheCrystalGiveTheSameBarrier) {
+  // mode = "vacancy_hops" on the fcc crystal: one hop type (the first shell,
+  // a/sqrt 2), its end points built and relaxed by kprop (fmax 1e-4 eV/Å
+  // from the perfect lattice), the same barrier as LAMMPS from its own end points.
+  if (test::mishin() == nullptr) GTEST_SKIP() << "Cu_mishin1.eam.alloy not installed (Debian's lammps-data)";
+  const auto ref = lammps_barriers();
+  test::TempDir dir;
+  std::ofstream(dir / "deck.toml") << "[potential]\nstyle = \"eam/alloy\"\nfile = \"Cu_mishin1.eam.alloy\"\n"
+                                      "species = [\"Cu\"]\n[[structure]]\nname = \"cu\"\nlattice = \"fcc\"\n"
+                                      "species = [\"Cu\"]\na = 3.614925\ncubic = true\n[[task]]\ntype = \"neb\"\n"
+                                      "name = \"neb\"\nstructures = [\"cu\"]\nmode = \"vacancy_hops\"\n"
+                                      "supercell = [4, 4, 4]\nfmax = 1e-3\n";
+  std::ostringstream log, err;
+  RunOptions options;
+  options.outdir = dir / "out";
+  options.quiet = true;
+  ASSERT_EQ(run_deck(parse_deck(dir / "deck.toml"), options, log, err), 0) << log.str() << err.str();
+  const json list = test::read_json(dir / "out/neb.json").at("structures");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list.at(0).at("hop").at("natoms").get<int>(), 255);
+  EXPECT_NEAR(list.at(0).at("hop").at("distance").get<double>(), 3.614925 / std::sqrt(2.0), 1e-9);
+  EXPECT_NEAR(list.at(0).at("barrier_forward").get<double>(), ref.at("cu_vacancy").at(7), 1e-3);
+}
+
 TEST(NebPeer, CuAdatomHopOnCu100EqualsLammps) {
   if (test::mishin() == nullptr) GTEST_SKIP() << "Cu_mishin1.eam.alloy not installed (Debian's lammps-data)";
   const auto ref = lammps_barriers();
