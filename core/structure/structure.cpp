@@ -50,6 +50,18 @@ std::vector<double> Structure::atom_masses() const {
   return out;
 }
 
+void Structure::add_atom(const std::string& symbol, const Vec3& position, const std::array<bool, 3>& free) {
+  if (!masses.empty()) {
+    const auto same = std::find(species.begin(), species.end(), symbol);
+    masses.push_back(same != species.end() ? masses[same - species.begin()] : standard_mass(symbol));
+  }
+  if (!velocities.empty()) velocities.push_back(Vec3::Zero());
+  if (movable.empty() && !(free[0] && free[1] && free[2])) movable.assign(positions.size(), {true, true, true});
+  if (!movable.empty()) movable.push_back(free);
+  positions.push_back(position);
+  species.push_back(symbol);
+}
+
 namespace {
 
 std::vector<double> info_numbers(const std::map<std::string, std::string>& info,

@@ -47,6 +47,12 @@ struct Structure {
   void check_cell(const std::string& where = "structure") const;
   // `masses` when set, else the standard atomic mass of each species.
   std::vector<double> atom_masses() const;
+  // Appends one atom and keeps the per-atom arrays consistent: its mass is
+  // that of an atom of the same species already present, else the standard
+  // one (only when `masses` is set); velocity zero (only when velocities are
+  // set); `movable` is filled with free atoms first when it was empty.
+  void add_atom(const std::string& symbol, const Vec3& position,
+                const std::array<bool, 3>& free = {true, true, true});
 
   // Results kept in `info` as extxyz stores them: "energy" (eV) and "stress"
   // (eV/Å^3; 9 values of the 3x3 matrix in column-major order as ASE writes

@@ -55,6 +55,44 @@ void classify(AdsorptionFacet& f, const std::array<int, 2>& g) {
 
 }  // namespace
 
+FacetSlab facet_slab(const SpaceGroup& g, const Miller& primitive_hkl, const AdsorptionSettings& s,
+                     const std::string& where) {
+  FacetSlab fs;
+  fs.ouc = oriented_unit_cell(g.primitive, primitive_hkl, where);
+  fs.planes = atomic_planes(fs.ouc, s.plane_tol);
+  const int np = static_cast<int>(fs.planes.height.size());
+  if (s.termination < 0 || s.termination >= np)
+    throw InputError(fmt::format("{}: termination {} does not exist ({} planes per period)", where, s.termination, np));
+  int count = s.layers;
+  if (count <= 0) {
+    count = 2;
+    while (build_slab(fs.ouc, fs.planes, s.termination, count, s.vacuum).thickness < s.thickness - 1e-9 && count < 1000)
+      ++count;
+  }
+  const Slab probe = build_slab(fs.ouc, fs.planes, s.termination, count, s.vacuum);
+  int fixed = s.fixed_layers;
+  if (fixed < 0) {
+    double zmin = 1e300;
+    for (const Vec3& p : probe.structure.positions) zmin = std::min(zmin, p[2]);
+    fixed = 0;
+    for (int k = 0; k < count; ++k) {
+      double z = 0;
+      int n = 0;
+      for (std::size_t i = 0; i < probe.plane_of.size(); ++i)
+        if (probe.plane_of[i] == k) {
+          z += probe.structure.positions[i][2];
+          ++n;
+        }
+      if (n > 0 && z / n - zmin < s.fixed_depth - 1e-6) fixed = k + 1;
+    }
+  }
+  if (fixed >= count)
+    throw InputError(fmt::format("{}: {} fixed of {} layers leaves no free surface", where, fixed, count));
+  fs.count = count;
+  fs.fixed = fixed;
+  return fs;
+}
+
 std::vector<AdsorptionFacet> adsorption_maps(Calculator& calc, const Structure& bulk, const AdsorptionSettings& s,
                                              double* e_reference, const std::function<void(long, int)>& progress) {
   if (s.miller.empty()) throw InputError("adsorption: no facets (miller = [[1, 0, 0], ...])");
@@ -83,38 +121,9 @@ std::vector<AdsorptionFacet> adsorption_maps(Calculator& calc, const Structure& 
     f.hkl = miller_from_deck(deck_hkl, g, "adsorption: miller");
     f.label = miller_label(f.hkl, g);
     f.tag = miller_tag(f.hkl, g);
-    const OrientedUnitCell ouc = oriented_unit_cell(g.primitive, primitive_miller(g, f.hkl), "adsorption " + f.label);
-    const AtomicPlanes planes = atomic_planes(ouc, s.plane_tol);
-    const int np = static_cast<int>(planes.height.size());
-    if (s.termination < 0 || s.termination >= np)
-      throw InputError(fmt::format("adsorption {}: termination {} does not exist ({} planes per period)", f.label,
-                                   s.termination, np));
-    int count = s.layers;
-    if (count <= 0) {
-      count = 2;
-      while (build_slab(ouc, planes, s.termination, count, s.vacuum).thickness < s.thickness - 1e-9 && count < 1000)
-        ++count;
-    }
-    Slab probe = build_slab(ouc, planes, s.termination, count, s.vacuum);
-    int fixed = s.fixed_layers;
-    if (fixed < 0) {
-      double zmin = 1e300;
-      for (const Vec3& p : probe.structure.positions) zmin = std::min(zmin, p[2]);
-      fixed = 0;
-      for (int k = 0; k < count; ++k) {
-        double z = 0;
-        int n = 0;
-        for (std::size_t i = 0; i < probe.plane_of.size(); ++i)
-          if (probe.plane_of[i] == k) {
-            z += probe.structure.positions[i][2];
-            ++n;
-          }
-        if (n > 0 && z / n - zmin < s.fixed_depth - 1e-6) fixed = k + 1;
-      }
-    }
-    if (fixed >= count)
-      throw InputError(fmt::format("adsorption {}: {} fixed of {} layers leaves no free surface", f.label, fixed, count));
-    const Slab slab = build_slab(ouc, planes, s.termination, count, s.vacuum, fixed);
+    const FacetSlab fs = facet_slab(g, primitive_miller(g, f.hkl), s, "adsorption " + f.label);
+    const int count = fs.count, fixed = fs.fixed;
+    const Slab slab = build_slab(fs.ouc, fs.planes, s.termination, count, s.vacuum, fixed);
     Structure clean = repeat(slab.structure, s.surface_supercell[0], s.surface_supercell[1], 1);
     f.layers = count;
     f.fixed = fixed;
@@ -139,11 +148,7 @@ std::vector<AdsorptionFacet> adsorption_maps(Calculator& calc, const Structure& 
         p.v = static_cast<double>(j) / s.grid[1];
         Structure c = clean;
         const Vec3 lateral = p.u * f.surface_cell.row(0).transpose() + p.v * f.surface_cell.row(1).transpose();
-        c.positions.push_back(Vec3(lateral[0], lateral[1], f.top + h0));
-        c.species.push_back(adatom);
-        if (!c.masses.empty()) c.masses.push_back(c.atom_masses().back());
-        if (c.movable.empty()) c.movable.assign(c.size() - 1, {true, true, true});
-        c.movable.push_back({false, false, true});  // the adatom moves along z only
+        c.add_atom(adatom, Vec3(lateral[0], lateral[1], f.top + h0), {false, false, true});  // along z only
         batch.push_back(std::move(c));
         owner.emplace_back(fi, static_cast<int>(f.points.size()));
         f.points.push_back(p);

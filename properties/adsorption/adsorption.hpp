@@ -14,6 +14,8 @@
 
 #include "core/calculator.hpp"
 #include "core/minimize/relax.hpp"
+#include "core/structure/slab.hpp"
+#include "properties/common/symmetry.hpp"
 #include "properties/surface/miller.hpp"
 
 namespace kprop {
@@ -65,6 +67,19 @@ struct AdsorptionFacet {
   Structure slab;           // relaxed clean slab
   std::vector<Structure> minimum_structures;  // relaxed, per entry of `minima`
 };
+
+// A facet's slab as the adsorption settings size it: the oriented unit cell,
+// its atomic planes, the number of planes (`layers`, or as many as
+// `thickness` needs) and the fixed bottom planes (`fixed_layers`, or those
+// within `fixed_depth` of the bottom plane). Shared with the stepped slabs of
+// surface-diffusion. `primitive_hkl`: Miller indices in g.primitive's basis.
+struct FacetSlab {
+  OrientedUnitCell ouc;
+  AtomicPlanes planes;
+  int count = 0, fixed = 0;
+};
+FacetSlab facet_slab(const SpaceGroup& g, const Miller& primitive_hkl, const AdsorptionSettings& s,
+                     const std::string& where);
 
 // Maps of every facet of `bulk` (relaxed crystal). e_ref: see the header.
 std::vector<AdsorptionFacet> adsorption_maps(Calculator& calc, const Structure& bulk, const AdsorptionSettings& s,

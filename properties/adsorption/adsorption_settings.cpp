@@ -38,8 +38,8 @@ std::vector<SettingSpec> adsorption_setting_specs() {
 std::optional<std::pair<std::string, std::string>> validate_adsorption_settings(const nlohmann::json& s) {
   if (!s.contains("miller") || s.at("miller").is_null())
     return std::make_pair(std::string("miller"), std::string("miller is required: the facets, e.g. [[1, 0, 0]]"));
-  for (const char* k : {"surface_supercell", "grid"})
-    for (const auto& r : s.at(k))
+  for (const char* k : {"surface_supercell", "grid", "step_supercell"})  // step_supercell: surface-diffusion only
+    for (const auto& r : s.contains(k) ? s.at(k) : nlohmann::json::array())
       if (!(r.get<double>() >= 1) || r.get<double>() != std::floor(r.get<double>()))
         return std::make_pair(std::string(k), std::string(k) + ": two positive integers, e.g. [4, 4]");
   return std::nullopt;

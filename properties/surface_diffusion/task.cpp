@@ -20,6 +20,7 @@
 #include "properties/neb/band_files.hpp"
 #include "properties/neb/bands.hpp"
 #include "properties/property.hpp"
+#include "properties/surface_diffusion/step.hpp"
 
 namespace kprop {
 
@@ -34,8 +35,30 @@ struct Hop {
   std::string label;
 };
 
+// A band on a stepped slab (properties/surface_diffusion/step.hpp).
+struct StepHop {
+  std::size_t structure = 0, facet = 0;  // facet: the flat facet of the map (terrace barrier)
+  std::size_t slab = 0;                  // index into the stepped slabs
+  std::string mechanism, label;
+};
+
+std::vector<std::vector<double>> index_rows(const ojson& v) {
+  std::vector<std::vector<double>> out;
+  if (v.is_null() || v.empty()) return out;
+  if (v[0].is_array())
+    for (const auto& e : v) out.push_back(e.get<std::vector<double>>());
+  else
+    out.push_back(v.get<std::vector<double>>());
+  return out;
+}
+
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
-  const AdsorptionSettings as = adsorption_settings_from(s);
+  AdsorptionSettings as = adsorption_settings_from(s);
+  // Facets with a step: each also needs its flat map and terrace hop.
+  const auto step_facets = index_rows(s.contains("steps") ? s.at("steps") : ojson());
+  for (const auto& f : step_facets)
+    if (std::find(as.miller.begin(), as.miller.end(), f) == as.miller.end()) as.miller.push_back(f);
+  const std::array<int, 2> step_cell{s.at("step_supercell")[0].get<int>(), s.at("step_supercell")[1].get<int>()};
   NebSettings ns;
   ns.images = s.at("images").get<int>();
   ns.spring = s.at("spring").get<double>();
@@ -116,6 +139,26 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
         ends.emplace_back(std::move(ini), std::move(fin));
       }
     }
+  // Stepped slabs: hop and exchange over the descending edge, and the hop
+  // along the step's foot, appended after the terrace hops.
+  std::vector<SteppedSlab> stepped;
+  std::vector<StepHop> step_hops;
+  for (std::size_t si = 0; si < items.size() && !step_facets.empty(); ++si) {
+    const SpaceGroup g = space_group_of(items[si].structure, as.symprec, "surface-diffusion: steps");
+    const std::string adatom = as.adatom.empty() ? items[si].structure.species_list().front() : as.adatom;
+    for (const auto& deck : step_facets) {
+      const Miller hkl = miller_from_deck(deck, g, "surface-diffusion: steps");
+      std::size_t fi = 0;
+      while (fi < maps[si].size() && maps[si][fi].hkl != hkl) ++fi;
+      const std::string where = fmt::format("surface-diffusion {}: step on {}", items[si].label, miller_label(hkl, g));
+      stepped.push_back(stepped_slab(g, primitive_miller(g, hkl), as, step_cell, where));
+      for (StepBand& b : step_bands(stepped.back(), adatom)) {
+        step_hops.push_back({si, fi, stepped.size() - 1, b.mechanism,
+                             fmt::format("{}.{}.step.{}", items[si].label, miller_tag(hkl, g), b.mechanism)});
+        ends.emplace_back(std::move(b.initial), std::move(b.final_));
+      }
+    }
+  }
   BandOptions opt;
   opt.idpp = s.at("interpolation").get<std::string>() == "idpp";
   BandRun run = run_bands(calc, ends, ns, opt, [&](const std::string& stage, long step, long total) {
@@ -128,6 +171,75 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   j["units"] = {{"e_ads", "eV"}, {"barrier", "eV"}, {"length", "Å"}};
   ojson list = ojson::array(), summary = ojson::array();
   std::string table = "structure,miller,site_u,site_v,e_ads_eV,direction,length_A,barrier_eV,barrier_back_eV,converged\n";
+  // Ehrlich-Schwoebel: per stepped slab, the descent by hop and by exchange
+  // against the flat facet's lowest terrace hop, and the step-foot channel.
+  std::string step_table =
+      "structure,miller,mechanism,barrier_eV,barrier_back_eV,terrace_barrier_eV,schwoebel_eV,converged\n";
+  auto step_results = [&](std::size_t si) {
+    ojson out = ojson::array();
+    for (std::size_t k = 0; k < stepped.size(); ++k) {
+      ojson sj;
+      ojson bands = ojson::array();
+      for (std::size_t h = 0; h < step_hops.size(); ++h) {
+        const StepHop& sh = step_hops[h];
+        if (sh.structure != si || sh.slab != k) continue;
+        const AdsorptionFacet& f = maps[si][sh.facet];
+        if (sj.empty()) {
+          const SteppedSlab& st = stepped[k];
+          sj["miller"] = f.label;
+          sj["step_supercell"] = st.supercell;
+          sj["layers"] = st.layers;
+          sj["fixed_layers"] = st.fixed;
+          sj["rows"] = st.rows;
+          sj["strip_rows"] = st.strip_rows;
+          sj["natoms"] = st.structure.size() + 1;
+        }
+        // The terrace barrier: the flat facet's lowest converged hop.
+        double terrace = 1e300;
+        for (std::size_t t = 0; t < hops.size(); ++t)
+          if (hops[t].structure == si && hops[t].facet == sh.facet && run.results[t].converged)
+            terrace = std::min(terrace, run.results[t].barrier_forward);
+        const std::size_t b = hops.size() + h;
+        const NebResult& r = run.results[b];
+        const BandFiles written = write_band_files(ctx, sh.label, run.bands[b], r);
+        ojson bj = {{"name", sh.label},
+                    {"mechanism", sh.mechanism},
+                    {"barrier_forward", r.barrier_forward},
+                    {"barrier_backward", r.barrier_backward},
+                    {"reaction_energy", r.barrier_forward - r.barrier_backward},
+                    {"climbing_image", r.climbing},
+                    {"converged", r.converged},
+                    {"steps", r.steps},
+                    {"files", written.files}};
+        const bool descent = sh.mechanism != "foot";
+        if (terrace < 1e299) {
+          sj["terrace_barrier"] = terrace;
+          if (descent) bj["schwoebel"] = r.barrier_forward - terrace;
+        }
+        if (sh.mechanism == "hop") sj["step_binding"] = r.barrier_forward - r.barrier_backward;
+        step_table += fmt::format("{},\"{}\",{},{:.8f},{:.8f},{},{},{}\n", items[si].label, f.label, sh.mechanism,
+                                  r.barrier_forward, r.barrier_backward,
+                                  terrace < 1e299 ? fmt::format("{:.8f}", terrace) : "",
+                                  descent && terrace < 1e299 ? fmt::format("{:.8f}", r.barrier_forward - terrace) : "",
+                                  r.converged ? 1 : 0);
+        if (!r.converged) problems.push_back(sh.label + ": " + r.message);
+        bands.push_back(std::move(bj));
+      }
+      if (sj.empty()) continue;
+      // The descent the step allows most easily, and its E_S.
+      double lowest = 1e300;
+      for (const auto& bj : bands)
+        if (bj["mechanism"] != "foot" && bj["converged"].get<bool>())
+          lowest = std::min(lowest, bj["barrier_forward"].get<double>());
+      if (lowest < 1e299) {
+        sj["lowest_descent"] = lowest;
+        if (sj.contains("terrace_barrier")) sj["schwoebel"] = lowest - sj["terrace_barrier"].get<double>();
+      }
+      sj["bands"] = std::move(bands);
+      out.push_back(std::move(sj));
+    }
+    return out;
+  };
   std::vector<double> bep_x, bep_y;
   std::vector<std::string> bep_label;
   for (std::size_t si = 0; si < items.size(); ++si) {
@@ -190,9 +302,11 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       fl.push_back(std::move(fj));
     }
     sj["facets"] = std::move(fl);
+    sj["steps"] = step_results(si);
     list.push_back(std::move(sj));
   }
   write_file_atomic(ctx.path("barriers.csv"), table);
+  if (!stepped.empty()) write_file_atomic(ctx.path("steps.csv"), step_table);
   // Bell-Evans-Polanyi: lowest barrier against E_ads across facets; an
   // outlier lies more than twice the rms residual off the line.
   if (bep_x.size() >= 3) {
@@ -217,6 +331,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   }
   j["evaluations"] = run.evaluations;
   j["files"] = {{"barriers_csv", ctx.relative("barriers.csv")}};
+  if (!stepped.empty()) j["files"]["steps_csv"] = ctx.relative("steps.csv");
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
   fail_if_any(j, problems);
@@ -239,6 +354,12 @@ void register_surface_diffusion(PropertyRegistry& registry) {
       integer("neb_max_steps", 3000, "NEB steps", 1),
       choice("interpolation", "idpp", {"idpp", "linear"}, "initial NEB path"),
       number("max_hop", 1.5, "", "longest hop, in units of the longer primitive surface vector", 0, true),
+      index_list("steps",
+                 "facets that also get a monatomic step (e.g. [[1, 0, 0]]): Ehrlich-Schwoebel barriers of the hop and "
+                 "the exchange over the step edge, and the hop along the step's foot; each is added to miller"),
+      vector("step_supercell", 2, {8, 4}, "",
+             "repeat of the primitive surface cell for the stepped slab: along A1 across the step (the first half "
+             "of the rows form the upper terrace), along A2 along the step"),
   };
   t.settings.insert(t.settings.end(), more.begin(), more.end());
   t.validate = [](const nlohmann::json& s,

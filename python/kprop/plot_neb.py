@@ -46,7 +46,8 @@ def figure_neb(outdir, task, path, report):
 
 def figure_surface_diffusion(outdir, task, path, report):
     """A surface-diffusion task: ``barriers.png`` (lowest barrier per facet and
-    direction beside the Bell-Evans-Polanyi plot) and ``<hop>.neb.png`` per hop."""
+    direction beside the Bell-Evans-Polanyi plot), ``<hop>.neb.png`` per hop,
+    and with steps ``steps.png`` (see ``_figure_steps``)."""
     import math
 
     from kprop._files import structures_of
@@ -62,6 +63,7 @@ def figure_surface_diffusion(outdir, task, path, report):
                 rows.append((f"{entry.get('name', '')} {facet.get('miller', '')} [{' '.join(map(str, hop.get('direction', [])))}]",
                              hop.get("barrier_forward", math.nan), facet.get("site", {}).get("e_ads", math.nan),
                              hop.get("converged", False)))
+    written += _figure_steps(outdir, task, path, report)
     if not rows:
         return written
     fig = _new_figure(11, 4.8)
@@ -92,4 +94,62 @@ def figure_surface_diffusion(outdir, task, path, report):
     ax2.set_title("Bell–Evans–Polanyi", fontsize=10)
     ax2.grid(alpha=0.3)
     written.append(_save(fig, os.path.join(task_folder(outdir, task), "barriers.png")))
+    return written
+
+
+def _figure_steps(outdir, task, path, report):
+    """``steps.png`` per task with stepped slabs: left, the energy along each
+    step band (hop and exchange over the edge, the foot channel) beside the
+    flat facet's terrace hop, against the reaction coordinate (Å); right, the
+    barriers as bars with the Ehrlich-Schwoebel barrier E_S = E_descent -
+    E_terrace written on each descent; ``<band>.neb.png`` per band."""
+    from kprop._files import structures_of
+
+    written, panels = [], []
+    for entry in structures_of(task, path):
+        terraces = {f.get("miller"): f for f in entry.get("facets", [])}
+        for step in entry.get("steps", []):
+            for band in step.get("bands", []):
+                try:
+                    written.append(_figure_band(outdir, task, band))
+                except Exception as e:  # noqa: BLE001
+                    report(f"{path}: cannot draw {band.get('name', '?')}: {type(e).__name__}: {e}")
+            panels.append((entry.get("name", ""), step, terraces.get(step.get("miller"), {})))
+    if not panels:
+        return written
+    fig = _new_figure(11, 4.4 * len(panels))
+    for row, (name, step, facet) in enumerate(panels):
+        ax = fig.add_subplot(len(panels), 2, 2 * row + 1)
+        curves = list(step.get("bands", []))
+        terrace = [h for h in facet.get("hops", []) if h.get("converged")]
+        if terrace:
+            curves.insert(0, dict(min(terrace, key=lambda h: h.get("barrier_forward", 1e9)), mechanism="terrace"))
+        for k, band in enumerate(curves):
+            try:
+                _, mep = read_entry_csv(outdir, task, dict(band.get("files", {}), name=band.get("name")), "mep_csv",
+                                        ["coordinate_A", "energy_rel_eV"])
+            except Exception as e:  # noqa: BLE001
+                report(f"{path}: no path for {band.get('name', '?')}: {e}")
+                continue
+            ax.plot(mep["coordinate_A"], mep["energy_rel_eV"], "-", color=f"C{k}",
+                    label=f"{band['mechanism']}: {band.get('barrier_forward', float('nan')):.3f} eV")
+        ax.set_xlabel("reaction coordinate (Å)")
+        ax.set_ylabel("energy relative to the initial state (eV)")
+        ax.set_title(f"{name} {step.get('miller', '')}: step bands", fontsize=10)
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+        ax2 = fig.add_subplot(len(panels), 2, 2 * row + 2)
+        labels = [b["mechanism"] for b in curves]
+        heights = [b.get("barrier_forward", float("nan")) for b in curves]
+        ax2.bar(range(len(curves)), heights, color=[f"C{k}" if b.get("converged", False) else "0.6"
+                                                     for k, b in enumerate(curves)])
+        ax2.set_xticks(range(len(curves)), labels)
+        for k, b in enumerate(curves):
+            if "schwoebel" in b:
+                ax2.annotate(f"E_S = {b['schwoebel']:+.3f}", (k, heights[k]), textcoords="offset points",
+                             xytext=(0, 3), ha="center", fontsize=8)
+        ax2.set_ylabel("barrier (eV)")
+        ax2.set_title("descent over the step vs the terrace hop (grey: not converged)", fontsize=10)
+        ax2.grid(alpha=0.3, axis="y")
+    written.append(_save(fig, os.path.join(task_folder(outdir, task), "steps.png")))
     return written

@@ -4,7 +4,10 @@
 // table of three facets: the ordering every EAM and DFT study of fcc metals
 // finds ((111) hops far easier than (100); on (110) along the channels easier
 // than across), and the Bell-Evans-Polanyi line recomputed here by least
-// squares from the table.
+// squares from the table. The Ehrlich-Schwoebel bands on a stepped Cu(100)
+// (8 layers, 8x4, a 4-row strip; hop and exchange over the <110> edge, the
+// hop along the step's foot) against LAMMPS's climbing-image NEB on the same
+// slab built independently with ASE (tests/data/neb, cu100_step_*).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -87,6 +90,32 @@ TEST(SurfaceDiffusion, CuFacetOrderingAndBellEvansPolanyiFit) {
   EXPECT_NEAR(bep.at("slope").get<double>(), slope, 1e-9);
   EXPECT_NEAR(bep.at("intercept").get<double>(), (sy - slope * sx) / 3, 1e-9);
   EXPECT_EQ(bep.at("points").get<int>(), 3);
+}
+
+TEST(SurfaceDiffusion, Cu100StepEqualsLammpsNeb) {
+  if (test::mishin() == nullptr) GTEST_SKIP() << "Cu_mishin1.eam.alloy not installed (Debian's lammps-data)";
+  test::TempDir dir;
+  const json j = run_task(dir, "miller = [[1, 0, 0]]\nsteps = [[1, 0, 0]]\nstep_supercell = [8, 4]\nlayers = 8\n"
+                               "fixed_layers = 2\ngrid = [2, 2]\nfmax = 1e-5\nneb_fmax = 1e-3\n");
+  const json& st = j.at("structures").at(0).at("steps").at(0);
+  EXPECT_EQ(st.at("natoms").get<int>(), 8 * 32 + 16 + 1);
+  // LAMMPS, cu_neb_lammps_barriers.csv (7 images): forward barriers.
+  const std::map<std::string, double> lammps = {
+      {"hop", 0.824056268251}, {"exchange", 0.570759431732}, {"foot", 0.270736889071}};
+  ASSERT_EQ(st.at("bands").size(), 3u);
+  for (const json& b : st.at("bands")) {
+    const std::string m = b.at("mechanism").get<std::string>();
+    ASSERT_TRUE(b.at("converged").get<bool>()) << m;
+    EXPECT_NEAR(b.at("barrier_forward").get<double>(), lammps.at(m), 5e-4) << m;
+  }
+  // The step binds the adatom at its foot: E(F) - E(U) from LAMMPS's relaxed
+  // end points, -929.663674186394 - (-929.264368840195) eV.
+  EXPECT_NEAR(st.at("step_binding").get<double>(), -0.399305346199, 1e-5);
+  // E_S against the flat facet's terrace hop (LAMMPS 0.507067 eV); the
+  // exchange is the easier way down on this potential.
+  EXPECT_NEAR(st.at("terrace_barrier").get<double>(), 0.507067012023, 2e-4);
+  EXPECT_NEAR(st.at("schwoebel").get<double>(), 0.570759431732 - 0.507067012023, 7e-4);
+  EXPECT_NEAR(st.at("lowest_descent").get<double>(), 0.570759431732, 5e-4);
 }
 
 }  // namespace

@@ -1,11 +1,23 @@
 #!/usr/bin/env python3
 """Regenerate the climbing-image NEB peer references in this folder.
 
-Two cases, Cu with Mishin's EAM (Cu_mishin1.eam.alloy, a0 = 3.614925 A):
+Cases, Cu with Mishin's EAM (Cu_mishin1.eam.alloy, a0 = 3.614925 A):
 
   cu_vacancy : vacancy hop in a 4x4x4 conventional fcc supercell (255 atoms)
   cu100_adatom : adatom hollow -> hollow hop on an 8-layer 4x4 Cu(100) slab
                  (128 + 1 atoms, bottom 2 layers fixed)
+  cu100_step_hop, cu100_step_exchange, cu100_step_foot : Ehrlich-Schwoebel
+                 barrier at a <110> step on an 8-layer 8x4 Cu(100) slab with
+                 a 4-row monatomic strip (256 + 16 + 1 atoms, bottom 2
+                 layers fixed): hop down over the step edge, exchange with
+                 the edge atom, hop along the step foot (see step_states()).
+                 Their four end points cu100_step_{initial,direct,exchange,
+                 foot_next}.xyz are shared between the cases.  By default
+                 they run with 7 images only and without the ASE check.
+
+The CSV files are merged, not rewritten: rows and notes of the cases and
+image counts that are run replace the old ones, everything else in the
+existing files is kept as it is (so `--cases X` only touches case X).
 
 Steps (see README.md):
   1. build the unrelaxed end points with ASE, relax them (atoms only, cell
@@ -27,8 +39,9 @@ LAMMPS needs one MPI rank per NEB image.  The number of ranks is capped by
 made); NEB runs with more images than that are skipped with a message.
 
 Usage:
-  /usr/bin/python3 tests/data/neb/make_reference.py [--images 6 7 8 9]
-        [--max-ranks 7] [--lmp lmp] [--mpirun mpirun] [--keep WORKDIR]
+  /usr/bin/python3 tests/data/neb/make_reference.py [--cases ...]
+        [--images 6 7 8 9] [--max-ranks 7] [--lmp lmp] [--mpirun mpirun]
+        [--keep WORKDIR] [--no-ase] [--ase-all] [--reuse-endpoints]
 """
 import argparse
 import datetime
@@ -97,9 +110,107 @@ def adatom_endpoints():
     return ini, fin, fixed, len(ini) - 1
 
 
+STEP_EDGE_ATOM = 256 + 3 * 4 + 1   # strip atom E at (3.5 d, 1.5 d)
+
+
+def step_states():
+    """Stepped Cu(100): Ehrlich-Schwoebel cases (all share these states).
+
+    fcc100('Cu', size=(8,4,8), a=A0, vacuum=7.5, periodic=True): 8 (001)
+    layers of 32 atoms (surface cell 8d x 4d, d = a/sqrt(2)), bottom 2
+    layers (tags 7, 8) fixed.  In-plane coordinates (i d, j d) are taken
+    relative to the top-layer atom with the smallest x and y (computed, not
+    assumed).  A monatomic strip of 16 atoms (upper terrace) sits in the top
+    layer's hollows ((i+1/2) d, (j+1/2) d), i, j = 0..3 (i-major), a/2 above
+    the top layer: descending <110> step after row i = 3 (x = 3.5 d),
+    ascending step at x = -0.5 d = 7.5 d.  The adatom is appended last.
+
+      initial   : adatom at U = (3 d, 1 d), a/2 above the strip
+      direct    : adatom at F = (4.5 d, 1.5 d) at strip height (foot of
+                  the descending step, the site the strip would continue
+                  with)
+      exchange  : strip edge atom E (index 269 = STEP_EDGE_ATOM) moved
+                  from (3.5 d, 1.5 d) to F, adatom (272) at E's old place
+                  (same configuration as `direct`, atoms 269/272 swapped)
+      foot_next : adatom at F + (0, d) (next site along the step foot)
+
+    Returns ({state: Atoms}, fixed mask)."""
+    d = A0 / math.sqrt(2.0)
+    slab = fcc100('Cu', size=(8, 4, 8), a=A0, vacuum=7.5, periodic=True)
+    assert len(slab) == 256
+    tags = slab.get_tags()
+    fixed = tags >= 7
+    top = slab.positions[tags == 1]
+    assert len(top) == 32 and np.ptp(top[:, 2]) < 1e-9
+    z_top = top[0, 2]
+    k = np.lexsort((top[:, 1], top[:, 0]))[0]   # smallest x, then y
+    origin = top[k, :2].copy()
+    assert np.isclose(origin[1], top[:, 1].min())
+    # the top layer really is the (i d, j d) grid around that origin
+    rel = (top[:, :2] - origin) / d
+    assert np.allclose(rel, np.round(rel), atol=1e-9)
+    z_strip = z_top + A0 / 2
+
+    def site(x, y, z):
+        return [origin[0] + x * d, origin[1] + y * d, z]
+
+    strip = [site(i + 0.5, j + 0.5, z_strip)
+             for i in range(4) for j in range(4)]
+    assert np.allclose(strip[STEP_EDGE_ATOM - 256], site(3.5, 1.5, z_strip))
+    base = slab.copy()
+    base += Atoms('Cu16', positions=strip)
+    base.set_constraint()
+    fixed = np.concatenate([fixed, np.zeros(16 + 1, bool)])
+
+    def with_adatom(pos):
+        at = base.copy()
+        at += Atoms('Cu', positions=[pos])
+        return at
+
+    F = site(4.5, 1.5, z_strip)
+    states = {
+        'initial': with_adatom(site(3.0, 1.0, z_strip + A0 / 2)),
+        'direct': with_adatom(F),
+        'exchange': with_adatom(site(3.5, 1.5, z_strip)),
+        'foot_next': with_adatom(site(4.5, 2.5, z_strip)),
+    }
+    states['exchange'].positions[STEP_EDGE_ATOM] = F
+    for at in states.values():
+        assert len(at) == 273
+        assert np.allclose(at.cell.array, slab.cell.array)
+    return states, fixed
+
+
+def _step_case(ini, fin, movers):
+    def build():
+        states, fixed = step_states()
+        return dict(initial=('cu100_step_' + ini, states[ini]),
+                    final=('cu100_step_' + fin, states[fin]),
+                    fixed=fixed, movers=movers, images=[7], ase=False)
+    return build
+
+
+def _classic_case(case, func):
+    def build():
+        ini, fin, fixed, mover = func()
+        return dict(initial=(case + '_initial', ini),
+                    final=(case + '_final', fin),
+                    fixed=fixed, movers=[mover], images=[6, 7, 8, 9],
+                    ase=True)
+    return build
+
+
+# case -> builder of {initial: (file stem, Atoms), final: (...), fixed,
+# movers, images (default image counts), ase (ASE cross-check by default)}.
+# End points with the same file stem are relaxed once per run.
 CASES = {
-    'cu_vacancy': vacancy_endpoints,
-    'cu100_adatom': adatom_endpoints,
+    'cu_vacancy': _classic_case('cu_vacancy', vacancy_endpoints),
+    'cu100_adatom': _classic_case('cu100_adatom', adatom_endpoints),
+    # Ehrlich-Schwoebel barrier at a <110> step on Cu(100)
+    'cu100_step_hop': _step_case('initial', 'direct', [272]),
+    'cu100_step_exchange': _step_case('initial', 'exchange',
+                                      [STEP_EDGE_ATOM, 272]),
+    'cu100_step_foot': _step_case('direct', 'foot_next', [272]),
 }
 
 
@@ -480,10 +591,72 @@ def run_ase_neb(workdir, case, nimg, ini_pos, fin_pos, cell, fixed,
 
 
 # --------------------------------------------------------------------------
+def note_key(line):
+    """'# <case>: ...' -> (case, None); '# <case> <N> images: ...' ->
+    (case, N); anything else -> None."""
+    m = re.match(r'# (\S+?)(?:: | (\d+) images: )', line)
+    if m and m.group(1) in CASES:
+        return (m.group(1), int(m.group(2)) if m.group(2) else None)
+    return None
+
+
+def write_merged_csv(path, head, notes, tail, colline, rows, fmt):
+    """Write a CSV; if the file exists, keep its lines for everything that
+    was not rerun.
+
+    notes: [(key, text)], key = (case, None) (end points) or (case, N);
+    rows: tuples whose first two entries are (case, images).  Existing
+    notes and rows with a key that was rerun are replaced; all other
+    existing lines are kept verbatim (the generic header of the first run
+    included; header lines of this run that are not there yet are added
+    after it, except the LAMMPS/date line, whose information is in this
+    run's end-point notes).  New notes and rows come after the old ones."""
+    new_keys = {k for k, _ in notes} | {(r[0], r[1]) for r in rows}
+    pre, old_notes, post, old_rows = list(head), [], list(tail), []
+    if os.path.exists(path):
+        lines = open(path).read().splitlines()
+        ci = lines.index(colline)
+        comments = lines[:ci]
+        idx = [i for i, l in enumerate(comments) if note_key(l)]
+        first = idx[0] if idx else len(comments)
+        last = idx[-1] + 1 if idx else len(comments)
+        pre = comments[:first]
+        post = comments[last:]
+        for l in head:
+            if l not in pre and not l.startswith('# LAMMPS ') and \
+                    not l.startswith('# date '):
+                pre.append(l)
+        old_notes = [l for l in comments[first:last]
+                     if note_key(l) not in new_keys]
+        for l in lines[ci + 1:]:
+            if not l.strip():
+                continue
+            tok = l.split(',')
+            if (tok[0], int(tok[1])) not in new_keys:
+                old_rows.append(l)
+        if not old_notes and not old_rows:   # everything was rerun
+            pre, post = list(head), list(tail)
+    with open(path, 'w') as f:
+        f.write('\n'.join(pre + old_notes + ['# ' + t for _, t in notes] +
+                          post + [colline]) + '\n')
+        for l in old_rows:
+            f.write(l + '\n')
+        for r in rows:
+            f.write(fmt % r)
+
+
+def interior_minima(E):
+    return [i for i in range(1, len(E) - 1) if E[i] < E[i - 1] and
+            E[i] < E[i + 1]]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--images', type=int, nargs='+', default=[6, 7, 8, 9])
-    ap.add_argument('--cases', nargs='+', default=list(CASES))
+    ap.add_argument('--images', type=int, nargs='+', default=None,
+                    help='image counts (default: per case, 6 7 8 9 for '
+                    'cu_vacancy / cu100_adatom, 7 for cu100_step_*)')
+    ap.add_argument('--cases', nargs='+', default=list(CASES),
+                    choices=list(CASES))
     ap.add_argument('--max-ranks', type=int, default=7)
     ap.add_argument('--lmp', default='lmp')
     ap.add_argument('--mpirun', default='mpirun')
@@ -496,45 +669,61 @@ def main():
     ap.add_argument('--out', default=HERE)
     ap.add_argument('--no-ase', action='store_true',
                     help='skip the ASE-NEB cross-check (liblammps forces)')
+    ap.add_argument('--ase-all', action='store_true',
+                    help='also run the ASE cross-check for the cases that '
+                    'skip it by default (cu100_step_*)')
     opt = ap.parse_args()
     args = dict(lmp=opt.lmp.split(), mpirun=opt.mpirun.split(), dt=opt.dt)
     work = opt.keep or tempfile.mkdtemp(prefix='kprop_neb_')
     os.makedirs(work, exist_ok=True)
     version = lmp_version(args)
+    today = datetime.date.today().isoformat()
     print('LAMMPS', version, '; work dir', work, flush=True)
 
     rows, brows, notes = [], [], []
     arows, abrows, anotes = [], [], []
+    endpoints = {}   # file stem -> (positions, energy, fmax), once per run
     for case in opt.cases:
-        ini, fin, fixed, mover = CASES[case]()
+        spec = CASES[case]()
+        fixed = spec['fixed']
+        ini = spec['initial'][1]
         cell = ini.cell.array
         mm = None
         if fixed.any():
             mm = np.repeat(~fixed[:, None], 3, axis=1)
-        paths = {s: os.path.join(opt.out, '%s_%s.xyz' % (case, s))
-                 for s in ('initial', 'final')}
         ends = {}
-        for state, atoms in (('initial', ini), ('final', fin)):
-            if opt.reuse_endpoints:
-                pos, _, e = read_extxyz_positions(paths[state])
-                e, f = evaluate(work, case + '_' + state, pos, cell, fixed,
-                                args)
-                fmax = np.sqrt((f ** 2).sum(1)).max()
-            else:
-                print('relaxing', case, state, flush=True)
-                pos, e, fmax, _ = relax(work, case + '_' + state, atoms,
-                                        fixed, args)
-                write_extxyz(paths[state], atoms.get_chemical_symbols(),
-                             pos, cell, e, mm,
-                             extra=' fmax=%.3e' % fmax)
-            # read back what was written: the NEB starts from the files
-            pos, _, _ = read_extxyz_positions(paths[state])
-            ends[state] = (pos, e, fmax)
-        notes.append('%s: E_initial = %.12f eV (max|F| %.2e), E_final = '
-                     '%.12f eV (max|F| %.2e), moving atom index %d'
-                     % (case, ends['initial'][1], ends['initial'][2],
-                        ends['final'][1], ends['final'][2], mover))
-        for nimg in opt.images:
+        for state in ('initial', 'final'):
+            stem, atoms = spec[state]
+            path = os.path.join(opt.out, stem + '.xyz')
+            if stem not in endpoints:
+                if opt.reuse_endpoints:
+                    pos, _, e = read_extxyz_positions(path)
+                    e, f = evaluate(work, stem, pos, cell, fixed, args)
+                    fmax = np.sqrt((f ** 2).sum(1)).max()
+                else:
+                    print('relaxing', stem, flush=True)
+                    pos, e, fmax, _ = relax(work, stem, atoms, fixed, args)
+                    write_extxyz(path, atoms.get_chemical_symbols(),
+                                 pos, cell, e, mm,
+                                 extra=' fmax=%.3e' % fmax)
+                # read back what was written: the NEB starts from the files
+                pos, _, _ = read_extxyz_positions(path)
+                endpoints[stem] = (pos, e, fmax)
+            ends[state] = endpoints[stem]
+        if spec['initial'][0] == case + '_initial':
+            what = ''
+        else:
+            what = ' (%s.xyz -> %s.xyz)' % (spec['initial'][0],
+                                            spec['final'][0])
+        notes.append(((case, None),
+                      '%s: E_initial = %.12f eV (max|F| %.2e), E_final = '
+                      '%.12f eV (max|F| %.2e), moving atom index %s%s; run %s'
+                      % (case, ends['initial'][1], ends['initial'][2],
+                         ends['final'][1], ends['final'][2],
+                         ' and '.join(str(m) for m in spec['movers']), what,
+                         today)))
+        images = opt.images or spec['images']
+        for nimg in images:
             if nimg > opt.max_ranks:
                 print('SKIP %s with %d images: needs %d MPI ranks > '
                       '--max-ranks %d' % (case, nimg, nimg, opt.max_ranks))
@@ -550,33 +739,40 @@ def main():
             brows.append((case, nimg, E.max() - E[0], E.max() - E[-1],
                           E[0], E[-1], E.max()))
             lg = res['log']
+            conv = all(s['max_replica_force'] < FTOL for s in lg)
+            mins = interior_minima(E)
             print('  stages: ' + '; '.join(
                 'step %d maxF %.3g EBF %.8g EBR %.8g'
                 % (s['step'], s['max_replica_force'], s['ebf'], s['ebr'])
                 for s in lg))
             print('  barrier fwd %.12g bwd %.12g (climbing image %d), '
-                  'endpoint drift %.2e %.2e A'
-                  % (E.max() - E[0], E.max() - E[-1], imax, *res['drift']),
+                  'endpoint drift %.2e %.2e A, converged %s, interior '
+                  'minima %s'
+                  % (E.max() - E[0], E.max() - E[-1], imax, *res['drift'],
+                     conv, mins), flush=True)
+            print('  E_rel: ' + ' '.join('%.6f' % x for x in erel),
                   flush=True)
-            notes.append(
+            notes.append((
+                (case, nimg),
                 '%s %d images: stage1 %d steps (max force %.3g), stage2 '
                 '(climbing) ended at step %d (max force %.3g eV/A); '
                 'climbing image %d (max|F| there %.1e eV/A); LAMMPS EBF %.8g EBR %.8g RDT %.8g; '
-                'end-image drift %.1e / %.1e A; %s'
+                'end-image drift %.1e / %.1e A; %s%s'
                 % (case, nimg, lg[0]['step'], lg[0]['max_replica_force'],
                    lg[-1]['step'], lg[-1]['max_replica_force'], imax,
                    res['fsad'],
                    lg[-1]['ebf'], lg[-1]['ebr'], lg[-1]['rdt'],
-                   res['drift'][0], res['drift'][1], res['cmd']))
+                   res['drift'][0], res['drift'][1], res['cmd'],
+                   '' if conv else '; NOT CONVERGED (ftol %g)' % FTOL)))
             logdir = os.path.join(opt.out, 'logs')
             os.makedirs(logdir, exist_ok=True)
             shutil.copy(os.path.join(res['dir'], 'log.lammps'),
                         os.path.join(logdir, '%s_neb%d.log' % (case, nimg)))
             shutil.copy(os.path.join(res['dir'], 'in.neb'),
                         os.path.join(logdir, '%s_neb%d.in' % (case, nimg)))
-        if opt.no_ase:
+        if opt.no_ase or not (spec['ase'] or opt.ase_all):
             continue
-        for nimg in opt.images:
+        for nimg in images:
             print('ASE NEB (liblammps forces)', case, nimg, 'images',
                   flush=True)
             res = run_ase_neb(work, case, nimg, ends['initial'][0],
@@ -591,17 +787,18 @@ def main():
             print('  barrier fwd %.12g bwd %.12g (climbing image %d), '
                   'FIRE steps %s' % (E.max() - E[0], E.max() - E[-1], imax,
                                      res['nsteps']), flush=True)
-            anotes.append(
+            anotes.append((
+                (case, nimg),
                 '%s %d images: ASE FIRE steps (plain NEB, climbing) %s; '
                 'climbing image %d (max|F| there %.1e eV/A); E_0 from '
-                'liblammps minus E_0 from lmp run 0: %.1e eV'
+                'liblammps minus E_0 from lmp run 0: %.1e eV; run %s'
                 % (case, nimg, res['nsteps'], imax, res['fsad'],
-                   res['e0'] - ends['initial'][1]))
+                   res['e0'] - ends['initial'][1], today)))
 
     head = [
         '# kprop CI-NEB peer reference, generated by make_reference.py',
         '# LAMMPS %s (%s), date %s' % (version, shutil.which(args['lmp'][0]),
-                                      datetime.date.today().isoformat()),
+                                      today),
         '# potential %s (pair_style eam/alloy), a0 = %.6f A' % (POT, A0),
         '# end points: min_style cg, minimize 0 1e-8 100000 1000000, repeated'
         ' until max|F_i| < %g eV/A (positions rounded to 1e-%d A)'
@@ -613,21 +810,25 @@ def main():
         '# adatom case: bottom 2 layers fix setforce 0 0 0, fix neb on all',
         '# reaction_coordinate_A: cumulative 3N-dim. distance between '
         'consecutive images (minimum image); energy_rel_eV: E_i - E_0',
-    ] + ['# ' + n for n in notes]
-    with open(os.path.join(opt.out, 'cu_neb_lammps.csv'), 'w') as f:
-        f.write('\n'.join(head) + '\n')
-        f.write('case,images,image,reaction_coordinate_A,energy_rel_eV\n')
-        for r in rows:
-            f.write('%s,%d,%d,%.12g,%.12g\n' % r)
-    with open(os.path.join(opt.out, 'cu_neb_lammps_barriers.csv'), 'w') as f:
-        f.write('\n'.join(head) + '\n')
-        f.write('# barrier_forward = max(E) - E_initial, barrier_backward = '
-                'max(E) - E_final, E_saddle = max(E) (climbing image)\n')
-        f.write('case,images,barrier_forward_eV,barrier_backward_eV,'
-                'E_initial_eV,E_final_eV,E_saddle_eV\n')
-        for r in brows:
-            f.write('%s,%d,%.12g,%.12g,%.12g,%.12g,%.12g\n' % r)
-    if not opt.no_ase:
+    ]
+    if any(c.startswith('cu100_step_') for c in opt.cases):
+        head.append('# cu100_step_* cases (stepped Cu(100), 273 atoms, see '
+                    'README.md): bottom 2 layers fix setforce 0 0 0, fix neb '
+                    'on all; the four end points cu100_step_{initial,direct,'
+                    'exchange,foot_next}.xyz are shared between the cases')
+    if rows:
+        write_merged_csv(
+            os.path.join(opt.out, 'cu_neb_lammps.csv'), head, notes, [],
+            'case,images,image,reaction_coordinate_A,energy_rel_eV',
+            rows, '%s,%d,%d,%.12g,%.12g\n')
+        write_merged_csv(
+            os.path.join(opt.out, 'cu_neb_lammps_barriers.csv'), head, notes,
+            ['# barrier_forward = max(E) - E_initial, barrier_backward = '
+             'max(E) - E_final, E_saddle = max(E) (climbing image)'],
+            'case,images,barrier_forward_eV,barrier_backward_eV,'
+            'E_initial_eV,E_final_eV,E_saddle_eV',
+            brows, '%s,%d,%.12g,%.12g,%.12g,%.12g,%.12g\n')
+    if arows:
         import ase
         ahead = [
             '# kprop CI-NEB cross-check, generated by make_reference.py: ASE %s'
@@ -637,20 +838,18 @@ def main():
             '# energies and forces from liblammps (%s) via ctypes, same '
             'potential and end-point files as cu_neb_lammps.csv; '
             'linear interpolation (neb.interpolate())' % version,
-            '# date %s' % datetime.date.today().isoformat(),
-        ] + head[2:4] + head[6:7] + ['# ' + n for n in anotes]
-        with open(os.path.join(opt.out, 'cu_neb_ase.csv'), 'w') as f:
-            f.write('\n'.join(ahead) + '\n')
-            f.write('case,images,image,reaction_coordinate_A,energy_rel_eV\n')
-            for r in arows:
-                f.write('%s,%d,%d,%.12g,%.12g\n' % r)
-        with open(os.path.join(opt.out, 'cu_neb_ase_barriers.csv'),
-                  'w') as f:
-            f.write('\n'.join(ahead) + '\n')
-            f.write('case,images,barrier_forward_eV,barrier_backward_eV,'
-                    'E_initial_eV,E_final_eV,E_saddle_eV\n')
-            for r in abrows:
-                f.write('%s,%d,%.12g,%.12g,%.12g,%.12g,%.12g\n' % r)
+            '# date %s' % today,
+        ] + head[2:4] + head[6:7]
+        for name, r, fmt in (
+                ('cu_neb_ase.csv', arows, '%s,%d,%d,%.12g,%.12g\n'),
+                ('cu_neb_ase_barriers.csv', abrows,
+                 '%s,%d,%.12g,%.12g,%.12g,%.12g,%.12g\n')):
+            col = ('case,images,image,reaction_coordinate_A,energy_rel_eV'
+                   if name == 'cu_neb_ase.csv' else
+                   'case,images,barrier_forward_eV,barrier_backward_eV,'
+                   'E_initial_eV,E_final_eV,E_saddle_eV')
+            write_merged_csv(os.path.join(opt.out, name), ahead, anotes, [],
+                             col, r, fmt)
     if not opt.keep:
         shutil.rmtree(work)
 
