@@ -50,7 +50,9 @@ std::vector<std::vector<Neighbor>> neighbors_within(const Structure& s, double r
   }
   std::array<int, 3> span{0, 0, 0};
   for (int d = 0; d < 3; ++d)
-    if (s.pbc[d]) span[d] = static_cast<int>(std::ceil(rcut / plane_spacing(s.cell, d) + 0.5));
+    // With the fractional difference wrapped into [-1/2, 1/2], image n lies at
+    // least (|n| - 1/2) plane spacings away: |n| <= rcut / spacing + 1/2.
+    if (s.pbc[d]) span[d] = static_cast<int>(std::floor(rcut / plane_spacing(s.cell, d) + 0.5));
   std::vector<std::vector<Neighbor>> out(n);
   const double rc2 = rcut * rcut;
   for (int i = 0; i < n; ++i) {

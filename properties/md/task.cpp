@@ -17,6 +17,7 @@
 #include "core/evaluate.hpp"
 #include "core/structure/transforms.hpp"
 #include "properties/common/relax_settings.hpp"
+#include "properties/md/md.hpp"
 #include "properties/property.hpp"
 
 namespace kprop {
@@ -59,27 +60,6 @@ const std::vector<std::string> kThermoColumns = {
     "step", "time_ps", "temperature_K", "potential_eV", "kinetic_eV", "total_eV", "conserved_eV",
     "pressure_GPa", "sxx_GPa", "syy_GPa", "szz_GPa", "syz_GPa", "sxz_GPa", "sxy_GPa", "volume_A3",
     "a_A", "b_A", "c_A"};
-
-// B = V d^2E/dV^2 at the given volume (GPa), from energies at V (1 -+ 1 %)
-// with fixed fractional coordinates: the static estimate the barostat's time
-// constant is scaled with. 0 when the curvature is not positive (a liquid
-// snapshot, a structure far from equilibrium).
-double static_bulk_modulus(Calculator& calc, const Structure& s) {
-  const double h = 0.01;
-  std::vector<Structure> three;
-  for (double f : {1 - h, 1.0, 1 + h}) {
-    Structure c = s;
-    scale_isotropic(c, std::cbrt(f));
-    three.push_back(std::move(c));
-  }
-  EvaluateOptions o;
-  o.forces = false;
-  o.stress = false;
-  const auto e = evaluate(calc, three, o);
-  const double V = s.volume(), dV = h * V;
-  const double b = V * (e[0].energy - 2 * e[1].energy + e[2].energy) / (dV * dV) * units::ev_per_a3_to_gpa;
-  return std::isfinite(b) && b > 0 ? b : 0;
-}
 
 constexpr int kBlocks = 10;  // contiguous blocks of the block averages
 
@@ -302,10 +282,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                             shape_kept ? e.lattice_a * scale : 0, shape_kept ? e.lattice_c * scale : 0});
     if (!samples[k].empty()) {
       const Mat3 mean = cell_sum[k] / static_cast<double>(samples[k].size());
-      Structure m = last_frame;
-      const Mat3 F = last_frame.cell.inverse() * mean;  // rows: x' = x F
-      m.cell = mean;
-      for (auto& r : m.positions) r = (r.transpose() * F).transpose();
+      const Structure m = onto_cell(last_frame, mean);
       const double mscale = std::cbrt(m.volume() / batch[k].volume());
       mean_cell.push_back({e.label, "", e.group, e.frame, m, shape_kept ? e.lattice_a * mscale : 0,
                            shape_kept ? e.lattice_c * mscale : 0});
@@ -321,6 +298,35 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
 }
 
 }  // namespace
+
+// B = V d^2E/dV^2 at the given volume (GPa), from energies at V (1 -+ 1 %)
+// with fixed fractional coordinates: the static estimate the barostat's time
+// constant is scaled with. 0 when the curvature is not positive (a liquid
+// snapshot, a structure far from equilibrium).
+double static_bulk_modulus(Calculator& calc, const Structure& s) {
+  const double h = 0.01;
+  std::vector<Structure> three;
+  for (double f : {1 - h, 1.0, 1 + h}) {
+    Structure c = s;
+    scale_isotropic(c, std::cbrt(f));
+    three.push_back(std::move(c));
+  }
+  EvaluateOptions o;
+  o.forces = false;
+  o.stress = false;
+  const auto e = evaluate(calc, three, o);
+  const double V = s.volume(), dV = h * V;
+  const double b = V * (e[0].energy - 2 * e[1].energy + e[2].energy) / (dV * dV) * units::ev_per_a3_to_gpa;
+  return std::isfinite(b) && b > 0 ? b : 0;
+}
+
+Structure onto_cell(const Structure& s, const Mat3& cell) {
+  Structure m = s;
+  const Mat3 F = s.cell.inverse() * cell;  // rows: x' = x F
+  m.cell = cell;
+  for (auto& r : m.positions) r = (r.transpose() * F).transpose();
+  return m;
+}
 
 void register_md(PropertyRegistry& registry) {
   using namespace setting;

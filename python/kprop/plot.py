@@ -64,6 +64,8 @@ from kprop._figure import _each_structure, _new_figure, _number, _one_line, _saf
 from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
 from kprop.plot_adsorption import figure_adsorption  # noqa: E402
+from kprop.plot_diffusion import figure_diffusion  # noqa: E402
+from kprop.plot_thermal import figure_thermal_expansion  # noqa: E402
 from kprop.plot_hull import figure_hull  # noqa: E402
 from kprop.plot_neb import figure_neb, figure_surface_diffusion  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
@@ -406,6 +408,8 @@ FIGURES = {
     "neb": figure_neb,  # kprop.plot_neb
     "adsorption": figure_adsorption,  # kprop.plot_adsorption
     "surface-diffusion": figure_surface_diffusion,  # kprop.plot_neb
+    "diffusion": figure_diffusion,  # kprop.plot_diffusion
+    "thermal-expansion": figure_thermal_expansion,  # kprop.plot_thermal
 }
 
 

@@ -1,0 +1,19 @@
+// Pieces of the md property that other finite-temperature properties share.
+#pragma once
+
+#include "core/calculator.hpp"
+#include "core/structure/structure.hpp"
+
+namespace kprop {
+
+// B = V d^2E/dV^2 (GPa) at the structure's volume, from energies at V (1 -+ 1 %)
+// with fixed fractional coordinates: the static estimate the barostat's time
+// constant is scaled with. 0 when the curvature is not positive (a liquid
+// snapshot, a structure far from equilibrium).
+double static_bulk_modulus(Calculator& calc, const Structure& s);
+
+// The structure mapped affinely onto `cell` (fractional coordinates kept,
+// velocities untouched): e.g. the last frame of an NPT run onto its mean cell.
+Structure onto_cell(const Structure& s, const Mat3& cell);
+
+}  // namespace kprop
