@@ -24,3 +24,37 @@ wait_quiet() {
 
 # Median of the arguments.
 median() { printf "%s\n" "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# Seconds to wait before a timed run (printed): wait_idle, at most $wait s
+# until two 3 s windows in a row have all CPUs under 10 % busy; wait_load,
+# at most $wait s until the 1-minute load average is below 0.5 (polled every
+# 10 s). run_timed uses ${wait_fn:-wait_idle}.
+wait_idle() {
+  local waited=0 quiet=0
+  while [ "$waited" -lt "$wait" ] && [ "$quiet" -lt 2 ]; do
+    if [ "$(busy_percent)" -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    waited=$((waited + 3))
+  done
+  echo "$waited"
+}
+wait_load() {
+  local waited=0
+  while [ "$waited" -lt "$wait" ] && awk '{ exit !($1 >= 0.5) }' /proc/loadavg; do
+    sleep 10
+    waited=$((waited + 10))
+  done
+  echo "$waited"
+}
+
+# run_timed NAME ROUND CMD...: GNU time of CMD (run in $work) into
+# $work/time.NAME.ROUND ("wall user sys load-before waited"), its output into
+# $work/NAME.out; on failure the output's tail and `die` (defined by the script).
+run_timed() {
+  local name=$1 r=$2; shift 2
+  local waited load
+  waited=$("${wait_fn:-wait_idle}")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  (cd "$work" && /usr/bin/time -f "%e %U %S $load $waited" -o "$work/time.$name.$r" "$@" \
+     >"$work/$name.out" 2>&1) ||
+    { tail -30 "$work/$name.out" >&2; die "$name failed in round $r (outputs in $work)"; }
+}

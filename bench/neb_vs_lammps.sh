@@ -184,29 +184,7 @@ echo "# $summary"
 echo "# $images images, spring 5 eV/A^2, climbing image; kprop fmax $fmax eV/A (per atom), LAMMPS ftol $ftol eV/A" \
   "(2-norm per replica), etol 0; max steps $steps"
 
-# Waits (at most $wait s) until the CPUs are idle: two 3 s windows in a row
-# under 10 % busy. Prints the seconds waited.
-wait_idle() {
-  local waited=0 quiet=0
-  while [ "$waited" -lt "$wait" ] && [ "$quiet" -lt 2 ]; do
-    if [ "$(busy_percent)" -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    waited=$((waited + 3))
-  done
-  echo "$waited"
-}
 
-# run_timed NAME ROUND CMD...: GNU time of CMD (in $work) into
-# $work/time.NAME.ROUND ("wall user sys load-before waited"), its output into
-# $work/NAME.out.
-run_timed() {
-  local name=$1 r=$2; shift 2
-  local waited load
-  waited=$(wait_idle)
-  load=$(cut -d' ' -f1 /proc/loadavg)
-  (cd "$work" && /usr/bin/time -f "%e %U %S $load $waited" -o "$work/time.$name.$r" "$@" \
-     >"$work/$name.out" 2>&1) ||
-    { tail -30 "$work/$name.out" >&2; die "$name failed in round $r (outputs in $work)"; }
-}
 
 # Sum of the "Loop time" lines of LAMMPS partition logs (partition 0).
 loop_time() { cat "$@" | awk '/^Loop time of/ { s += $4 } END { printf "%.3f\n", s }'; }

@@ -70,6 +70,8 @@ python=${PYTHON:-/usr/bin/python3}
 pot=/usr/share/lammps/potentials/CuNi.eam.alloy
 here=$root/bench/relax_many
 die() { echo "relax_vs_lammps.sh: $*" >&2; exit 1; }
+. "$root/bench/bench_lib.sh"
+wait_fn=wait_load  # this benchmark waits for a low load average (bench_lib.sh)
 [ -x "$kprop" ] || die "no kprop binary at $kprop (build it, or give --kprop BIN / KPROP=BIN)"
 kprop=$(realpath "$kprop")
 command -v "$lmp" >/dev/null 2>&1 ||
@@ -128,28 +130,7 @@ echo "# kprop $kprop (git $(git -C "$root" rev-parse --short HEAD 2>/dev/null ||
 echo "# structures: $summary"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-# Waits (at most $wait s) until the 1-minute load average is below 0.5.
-wait_load() {
-  local waited=0
-  while [ "$waited" -lt "$wait" ] && awk '{ exit !($1 >= 0.5) }' /proc/loadavg; do
-    sleep 10
-    waited=$((waited + 10))
-  done
-  echo "$waited"
-}
 
-# run_timed NAME ROUND CMD...: GNU time of CMD (in $work) into
-# $work/time.NAME.ROUND ("wall user sys load-before waited"), its output into
-# $work/NAME.out.
-run_timed() {
-  local name=$1 r=$2; shift 2
-  local waited load
-  waited=$(wait_load)
-  load=$(cut -d' ' -f1 /proc/loadavg)
-  (cd "$work" && /usr/bin/time -f "%e %U %S $load $waited" -o "$work/time.$name.$r" "$@" \
-     >"$work/$name.out" 2>&1) ||
-    { tail -30 "$work/$name.out" >&2; die "$name failed in round $r"; }
-}
 
 run_variant() {  # variant round
   local v=$1 r=$2
