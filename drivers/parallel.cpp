@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <deque>
+#include <string>
 #include <thread>
 
 #include "drivers/task_graph.hpp"
@@ -39,11 +41,25 @@ bool started_here = false;
 int node_rank = 0;
 bool thread_multiple = false;
 constexpr int kTagRequest = 7101, kTagAssign = 7102;
+
+// Whether an MPI launcher started this process (mpirun/mpiexec of Open MPI,
+// MPICH or Intel MPI, a PMI/PMIx server, srun), or KPROP_MPI=1 asks for MPI.
+// Started alone, kprop is one rank and skips MPI_Init: Open MPI's singleton
+// start (it launches an orted) costs 0.3-0.5 s, most of a small run's wall
+// time. KPROP_MPI=0 skips it even under a launcher.
+bool launched_by_mpi() {
+  if (const char* force = std::getenv("KPROP_MPI")) return std::string(force) != "0";
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK", "MPI_LOCALNRANKS", "SLURM_PROCID",
+                        "HYDRA_CONTROL_FD", "MPIEXEC_HOSTNAME"})
+    if (std::getenv(v) != nullptr) return true;
+  return false;
+}
 }  // namespace
 
 Session::Session(int* argc, char*** argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
+  if (!initialized && !launched_by_mpi()) return;  // one rank: rank() 0, size() 1
   if (!initialized) {
     int provided = MPI_THREAD_SINGLE;
     MPI_Init_thread(argc, argv, MPI_THREAD_MULTIPLE, &provided);
