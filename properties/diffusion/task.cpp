@@ -189,7 +189,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   // Per structure and temperature: D per species.
   const std::string carrier = s.contains("carrier") && !s.at("carrier").is_null() ? s.at("carrier").get<std::string>() : "";
   const double charge = s.at("charge").get<double>();
-  std::vector<std::string> problems;
+  std::vector<std::string> problems, absurd;  // warnings; failures
   ojson list = ojson::array(), summary = ojson::array();
   for (std::size_t it = 0; it < items.size(); ++it) {
     const Structure& st = items[it].structure;
@@ -249,6 +249,12 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                    {"msd_at_window_end", curves.back()[std::min(curves.back().size() - 1,
                                                                 static_cast<std::size_t>(std::lround(w_hi * duration / frame_dt)))]},
                    {"replica_D", ds}};
+        // MSD cannot fall with time on average: a D below zero by more than
+        // 3 error bars means a broken run (or a far too short one).
+        if (d + 3 * err < 0)
+          absurd.push_back(fmt::format("{} at {} K, {}: D = {:.4g} +- {:.2g} Å^2/ps is negative beyond its error "
+                                         "bars: the MSD falls with time; check the run (equilibration, fit_window)",
+                                         items[it].label, temps[ti], sp, d, err));
         arr_t[sp].push_back(temps[ti]);
         arr_d[sp].push_back(d);
         arr_e[sp].push_back(err);
@@ -370,6 +376,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   j["structures"] = std::move(list);
   j["summary"] = std::move(summary);
   if (!problems.empty()) j["warnings"] = problems;
+  fail_if_any(j, absurd);
   return result;
 }
 

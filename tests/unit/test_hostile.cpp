@@ -180,10 +180,11 @@ std::vector<Case> cases() {
       {"eos_minimum_outside_scan_recentred", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.4\n" + eos + "volume_range = 0.03\n")}}, 0, {"\"recentered\": 1", "recentred"}},
       {"eos_far_from_equilibrium_fails", {{"deck.toml", lj("[[structure]]\nname = \"ar\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 9.0\n" + eos)}}, 1, {"recentred scans", "volume_range"}},
       {"stale_temporary_file_removed", {{"deck.toml", lj(kAr + kSp)}, {"out/.single-point.json.tmp.999999999", "half"}}, 0, {"\"status\": \"ok\""}},
-      // Out of memory (a 700 MB address-space limit): a 500,000-atom task
-      // fails with a message; a 2,048,000-atom deck is refused while read.
-      {"out_of_memory_in_a_task", {{"deck.toml", lj("[[structure]]\nname = \"big\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\ncubic = true\nrepeat = [50, 50, 50]\n" + kSp)}}, 1, {"out of memory while running the task"}, "run --no-figures deck.toml -o out", false, "ulimit -v 700000 && "},
-      {"out_of_memory_reading_the_deck", {{"deck.toml", lj("[[structure]]\nname = \"big\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\ncubic = true\nrepeat = [80, 80, 80]\n" + kSp)}}, 2, {"out of memory while reading the deck"}, "run --no-figures deck.toml -o out", false, "ulimit -v 700000 && "},
+      // Out of memory (a 500 MB address-space limit, one thread, MPI off so
+      // that its mappings do not count): an 864,000-atom task (about 1 GB)
+      // fails with a message; a 4,000,000-atom deck is refused while read.
+      {"out_of_memory_in_a_task", {{"deck.toml", lj("[[structure]]\nname = \"big\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\ncubic = true\nrepeat = [60, 60, 60]\n" + kSp)}}, 1, {"out of memory while running the task"}, "run --no-figures deck.toml -o out", false, "ulimit -v 500000 && KPROP_MPI=0 "},
+      {"out_of_memory_reading_the_deck", {{"deck.toml", lj("[[structure]]\nname = \"big\"\nlattice = \"fcc\"\nspecies = [\"Ar\"]\na = 5.26\ncubic = true\nrepeat = [100, 100, 100]\n" + kSp)}}, 2, {"out of memory while reading the deck"}, "run --no-figures deck.toml -o out", false, "ulimit -v 500000 && KPROP_MPI=0 "},
       // --- the command line ------------------------------------------------------
       {"plot_not_a_folder", {}, 2, {"not a folder"}, "plot nothere"},
       {"run_without_deck", {}, 2, {"deck"}, "run"},
