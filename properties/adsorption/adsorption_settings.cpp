@@ -45,13 +45,19 @@ std::optional<std::pair<std::string, std::string>> validate_adsorption_settings(
   return std::nullopt;
 }
 
+std::vector<std::vector<double>> miller_rows(const ojson& v) {
+  std::vector<std::vector<double>> out;
+  if (v.is_null() || v.empty()) return out;
+  if (v[0].is_array())
+    for (const auto& e : v) out.push_back(e.get<std::vector<double>>());
+  else
+    out.push_back(v.get<std::vector<double>>());
+  return out;
+}
+
 AdsorptionSettings adsorption_settings_from(const ojson& s) {
   AdsorptionSettings a;
-  const auto& m = s.at("miller");
-  if (!m.empty() && m[0].is_array())
-    for (const auto& e : m) a.miller.push_back(e.get<std::vector<double>>());
-  else
-    a.miller.push_back(m.get<std::vector<double>>());
+  a.miller = miller_rows(s.at("miller"));
   a.layers = s.at("layers").get<int>();
   a.thickness = s.at("thickness").get<double>();
   a.vacuum = s.at("vacuum").get<double>();

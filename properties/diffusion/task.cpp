@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "properties/diffusion/diffusion.hpp"
+#include "properties/md/md.hpp"
 #include "properties/property.hpp"
 
 namespace kprop {
@@ -97,9 +98,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
         st.velocities.clear();
         batch.push_back(std::move(st));
         MdSystemSettings m;
-        m.thermostat = thermostat == "langevin"      ? Thermostat::Langevin
-                       : thermostat == "nose-hoover" ? Thermostat::NoseHooverChain
-                                                     : Thermostat::Bussi;
+        m.thermostat = thermostat_from(thermostat);
         m.temperature = temps[ti];
         m.thermostat_time = s.at("thermostat_time").get<double>();
         md.systems.push_back(m);
@@ -116,12 +115,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   // A run that heats away (or turns NaN) stops with a message.
   auto check = [&](long step) {
     for (int k = 0; k < nsys; ++k) {
-      const Thermo th = dyn.thermo(k);
-      if (!(th.temperature < 20 * t_start[k] + 1e4) || !std::isfinite(th.potential))
-        throw std::runtime_error(fmt::format("{} at {} K: the temperature reached {:.4g} K at step {}: the run blew up "
-                                             "(time step {} fs too large, or atoms too close?)",
-                                             items[systems[k].item].label, temps[systems[k].temperature],
-                                             th.temperature, step, dt * 1e3));
+      check_not_blown_up(dyn.thermo(k), t_start[k], step, dt * 1e3,
+                         fmt::format("{} at {} K", items[systems[k].item].label, temps[systems[k].temperature]));
     }
   };
   const long total_steps = equilibration + steps;

@@ -32,15 +32,11 @@ MdSystemSettings system_settings(const ojson& s) {
   const std::string ensemble = s.at("ensemble");
   const std::string thermostat = s.at("thermostat");
   if (ensemble != "nve")
-    m.thermostat = thermostat == "langevin"      ? Thermostat::Langevin
-                   : thermostat == "nose-hoover" ? Thermostat::NoseHooverChain
-                                                 : Thermostat::Bussi;
+    m.thermostat = thermostat_from(thermostat);
   if (!s.at("temperature").is_null()) m.temperature = s.at("temperature").get<double>();
   m.thermostat_time = s.at("thermostat_time").get<double>();
   if (ensemble == "npt") {
-    const std::string b = s.at("barostat");
-    m.barostat = b == "full" ? CellFreedom::Full : b == "orthorhombic" ? CellFreedom::Orthorhombic
-                                                                       : CellFreedom::Hydrostatic;
+    m.barostat = barostat_from(s.at("barostat"));
     m.target = target_stress_from(nlohmann::json(s));
     m.barostat_time = s.at("barostat_time").get<double>();
   }
@@ -130,12 +126,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   auto record = [&](long step) {
     for (int k = 0; k < nsys; ++k) {
       const Thermo th = dyn.thermo(k);
-      if (!(th.temperature < 20 * t_ref + 1e4) || !std::isfinite(th.potential))
-        throw std::runtime_error(fmt::format(
-            "{}: the temperature reached {:.4g} K at step {} (started at {} K): the run blew up. The "
-            "time step ({} fs) is probably too large (metals: 1-2 fs; light atoms less), or atoms start "
-            "too close (lengths in Å?)",
-            items[k].label, th.temperature, step, t_init, s.at("timestep").get<double>()));
+      check_not_blown_up(th, t_ref, step, s.at("timestep").get<double>(), items[k].label);
       const auto row = thermo_row(th);
       std::string line;
       for (std::size_t c = 0; c < row.size(); ++c)
@@ -318,6 +309,23 @@ double static_bulk_modulus(Calculator& calc, const Structure& s) {
   const double V = s.volume(), dV = h * V;
   const double b = V * (e[0].energy - 2 * e[1].energy + e[2].energy) / (dV * dV) * units::ev_per_a3_to_gpa;
   return std::isfinite(b) && b > 0 ? b : 0;
+}
+
+Thermostat thermostat_from(const std::string& name) {
+  return name == "langevin" ? Thermostat::Langevin : name == "nose-hoover" ? Thermostat::NoseHooverChain : Thermostat::Bussi;
+}
+
+CellFreedom barostat_from(const std::string& name) {
+  return name == "full" ? CellFreedom::Full : name == "orthorhombic" ? CellFreedom::Orthorhombic : CellFreedom::Hydrostatic;
+}
+
+void check_not_blown_up(const Thermo& th, double t_ref, long step, double timestep_fs, const std::string& who) {
+  if (th.temperature < 20 * t_ref + 1e4 && std::isfinite(th.potential) && th.volume >= 0) return;  // NaN fails
+  throw std::runtime_error(fmt::format(
+      "{}: the temperature reached {:.4g} K at step {} (target {} K; volume {:.4g} Å^3): the run blew up. The "
+      "time step ({} fs) is probably too large (metals: 1-2 fs; light atoms less), or atoms start too close "
+      "(lengths in Å?)",
+      who, th.temperature, step, t_ref, th.volume, timestep_fs));
 }
 
 Structure onto_cell(const Structure& s, const Mat3& cell) {

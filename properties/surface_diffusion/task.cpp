@@ -7,6 +7,7 @@
 // docs/surface_diffusion.md.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -42,20 +43,10 @@ struct StepHop {
   std::string mechanism, label;
 };
 
-std::vector<std::vector<double>> index_rows(const ojson& v) {
-  std::vector<std::vector<double>> out;
-  if (v.is_null() || v.empty()) return out;
-  if (v[0].is_array())
-    for (const auto& e : v) out.push_back(e.get<std::vector<double>>());
-  else
-    out.push_back(v.get<std::vector<double>>());
-  return out;
-}
-
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
   AdsorptionSettings as = adsorption_settings_from(s);
   // Facets with a step: each also needs its flat map and terrace hop.
-  const auto step_facets = index_rows(s.contains("steps") ? s.at("steps") : ojson());
+  const auto step_facets = miller_rows(s.contains("steps") ? s.at("steps") : ojson());
   for (const auto& f : step_facets)
     if (std::find(as.miller.begin(), as.miller.end(), f) == as.miller.end()) as.miller.push_back(f);
   const std::array<int, 2> step_cell{s.at("step_supercell")[0].get<int>(), s.at("step_supercell")[1].get<int>()};
@@ -175,6 +166,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   // against the flat facet's lowest terrace hop, and the step-foot channel.
   std::string step_table =
       "structure,miller,mechanism,barrier_eV,barrier_back_eV,terrace_barrier_eV,schwoebel_eV,converged\n";
+  std::map<std::pair<std::size_t, std::size_t>, double> terrace_of;  // (structure, facet): lowest barrier
   auto step_results = [&](std::size_t si) {
     ojson out = ojson::array();
     for (std::size_t k = 0; k < stepped.size(); ++k) {
@@ -194,11 +186,9 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
           sj["strip_rows"] = st.strip_rows;
           sj["natoms"] = st.structure.size() + 1;
         }
-        // The terrace barrier: the flat facet's lowest converged hop.
-        double terrace = 1e300;
-        for (std::size_t t = 0; t < hops.size(); ++t)
-          if (hops[t].structure == si && hops[t].facet == sh.facet && run.results[t].converged)
-            terrace = std::min(terrace, run.results[t].barrier_forward);
+        // The terrace barrier: the flat facet's lowest converged hop (the table's).
+        const auto found = terrace_of.find({si, sh.facet});
+        const double terrace = found != terrace_of.end() ? found->second : 1e300;
         const std::size_t b = hops.size() + h;
         const NebResult& r = run.results[b];
         const BandFiles written = write_band_files(ctx, sh.label, run.bands[b], r);
@@ -289,6 +279,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       fj["hops"] = std::move(hj);
       if (any) {
         fj["lowest_barrier"] = lowest;
+        terrace_of[{si, fi}] = lowest;
         bep_x.push_back(site.e_ads);
         bep_y.push_back(lowest);
         bep_label.push_back(items[si].label + " " + f.label);

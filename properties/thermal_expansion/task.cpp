@@ -50,6 +50,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   const long every = s.at("sample_every").get<long>();
   const int blocks = s.at("blocks").get<int>();
   const std::string barostat = s.at("barostat");
+  const TargetStress target = target_stress_from(nlohmann::json(s));
+  const double p_target = -target.stress.trace() / 3 * units::ev_per_a3_to_gpa;
 
   MdSettings md;
   md.timestep = s.at("timestep").get<double>() * 1e-3;
@@ -72,10 +74,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       m.thermostat = Thermostat::Bussi;
       m.temperature = temps[ti];
       m.thermostat_time = s.at("thermostat_time").get<double>();
-      m.barostat = barostat == "full" ? CellFreedom::Full
-                   : barostat == "hydrostatic" ? CellFreedom::Hydrostatic
-                                               : CellFreedom::Orthorhombic;
-      m.target = target_stress_from(nlohmann::json(s));
+      m.barostat = barostat_from(barostat);
+      m.target = target;
       m.barostat_time = s.at("barostat_time").get<double>();
       m.bulk_modulus = std::min(std::max(bulk, 1.0), 1000.0);
       md.systems.push_back(m);
@@ -96,10 +96,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     step += n;
     for (int k = 0; k < nsys; ++k) {
       const Thermo th = dyn.thermo(k);
-      if (!(th.temperature < 20 * start_t[k] + 1e4) || !std::isfinite(th.potential) || !(th.volume > 0))
-        throw std::runtime_error(fmt::format("{} at {} K: the run blew up at step {} (T = {:.4g} K, V = {:.4g} Å^3)",
-                                             items[owner[k].first].label, temps[owner[k].second], step,
-                                             th.temperature, th.volume));
+      check_not_blown_up(th, start_t[k], step, md.timestep * 1e3,
+                         fmt::format("{} at {} K", items[owner[k].first].label, temps[owner[k].second]));
       if (step <= equilibration) continue;
       Samples& sm = samples[k];
       sm.volume.push_back(th.volume);
@@ -177,7 +175,6 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                    {"samples", sm.volume.size()},
                    {"mean_cell", json_matrix(sm.cell_sum / static_cast<double>(sm.volume.size()))}};
       if (in.lattice_c > 0) row["lattice_constant_c"] = in.lattice_c * (1 + axes[2]["strain"].get<double>());
-      const double p_target = -target_stress_from(nlohmann::json(s)).stress.trace() / 3 * units::ev_per_a3_to_gpa;
       if (std::abs(p.mean - p_target) > std::max(3 * p.error, 0.05))
         warnings.push_back(fmt::format("{} at {} K: mean pressure {:.4g} +- {:.2g} GPa misses the target {:.4g} GPa: "
                                        "equilibrate or sample longer",
