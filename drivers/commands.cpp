@@ -230,6 +230,7 @@ std::string task_hash(const Deck& deck, const TaskSpec& task, const std::vector<
       if (!s.movable.empty()) text += fmt::format(" f {}{}{}", s.movable[i][0], s.movable[i][1], s.movable[i][2]);
     }
     if (in.lattice_a > 0 || in.lattice_c > 0) text += fmt::format("\nlattice {} {}", in.lattice_a, in.lattice_c);
+    if (in.temperature > 0) text += fmt::format("\ntemperature {}", in.temperature);
     h.add(text);
   }
   return h.hex();
@@ -281,6 +282,7 @@ ojson write_outputs(const TaskResult& r, const std::string& dir, const std::stri
       s.info["kprop_label"] = in.label;
       if (in.lattice_a > 0) s.info["kprop_lattice_a"] = fmt::format("{}", in.lattice_a);
       if (in.lattice_c > 0) s.info["kprop_lattice_c"] = fmt::format("{}", in.lattice_c);
+      if (in.temperature > 0) s.info["kprop_temperature"] = fmt::format("{}", in.temperature);
       write_extxyz(os, s, {});
       labels.push_back(in.label);
     }

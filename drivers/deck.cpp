@@ -428,9 +428,14 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
   reject_unknown_keys(o, present,
                       {"name", "lattice", "species", "a", "c", "cubic", "files", "format",
                        "type_species", "from", "from_task", "output", "repeat", "supercell", "strain",
-                       "vacancy", "rattle", "seed", "fixed_atoms", "free_directions"});
+                       "vacancy", "rattle", "seed", "fixed_atoms", "free_directions", "temperature"});
 
   entry.name = o.get_string("name");
+  if (o.has("temperature")) {
+    entry.temperature = o.get_double("temperature");
+    if (!(entry.temperature > 0) || !(entry.temperature < 1e5))
+      o.fail("temperature", "expected a temperature in K, > 0 (what elastic-temperature runs the structure at)");
+  }
   if (!valid_name(entry.name))
     o.fail("name", "'" + entry.name +
                        "' is not a valid name (letters, digits and _ . + -, starting with a "
@@ -488,6 +493,7 @@ StructureEntry parse_structure(toml::table& table, const Deck& deck) {
     }
     entry.lattice_a = src.lattice_a;
     entry.lattice_c = src.lattice_c;
+    if (entry.temperature == 0) entry.temperature = src.temperature;
     entry.source = "from " + src.name;
   } else {
     read_files(o, deck.dir, entry);

@@ -46,6 +46,10 @@ struct StructureEntry {
   // strained since (kept through supercells, vacancies and rattling): the EOS
   // reports the equilibrium lattice constant from them.
   double lattice_a = 0, lattice_c = 0;
+  // `temperature` (K): the temperature the structure stands for (what
+  // elastic-temperature runs it at); 0 = none given, a deferred entry then
+  // keeps its producer's.
+  double temperature = 0;
 
   // Deferred entries come from tasks: `from_task` (directly) or `from` an
   // entry that does (parent). Their structures exist once the producers

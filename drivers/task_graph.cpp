@@ -152,7 +152,8 @@ std::vector<TaskInput> resolve_entry(const Deck& deck, int index, const std::str
         };
         in.lattice_a = number("kprop_lattice_a");
         in.lattice_c = number("kprop_lattice_c");
-        for (const char* key : {"kprop_label", "kprop_lattice_a", "kprop_lattice_c", "energy", "stress",
+        in.temperature = number("kprop_temperature");
+        for (const char* key : {"kprop_label", "kprop_lattice_a", "kprop_lattice_c", "kprop_temperature", "energy", "stress",
                                 "free_energy", "time", "step"})
           s.info.erase(key);
         in.structure = std::move(s);
@@ -201,9 +202,12 @@ std::vector<TaskInput> task_inputs(const Deck& deck, const TaskSpec& task, const
       }
     } else {
       for (std::size_t f = 0; f < e.structures.size(); ++f)
-        items.push_back({"", e.origins[f], e.name, static_cast<int>(f), e.structures[f], e.lattice_a, e.lattice_c});
+        items.push_back({"", e.origins[f], e.name, static_cast<int>(f), e.structures[f], e.lattice_a, e.lattice_c,
+                         e.temperature});
     }
     const int n = static_cast<int>(items.size());
+    if (e.temperature > 0)
+      for (auto& in : items) in.temperature = e.temperature;
     for (int f = 0; f < n; ++f) {
       items[static_cast<std::size_t>(f)].group = e.name;
       items[static_cast<std::size_t>(f)].frame = f;

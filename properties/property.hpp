@@ -40,6 +40,10 @@ struct TaskInput {
   // Conventional lattice constants (Å) when the structure is a lattice (or a
   // supercell of one) scaled isotropically since; 0 when unknown.
   double lattice_a = 0, lattice_c = 0;
+  // The temperature (K) it was sampled or built for (thermal-expansion's and
+  // qha's at_temperature outputs): what elastic-temperature runs it at. 0
+  // when none.
+  double temperature = 0;
 };
 
 // What a property returns.

@@ -68,6 +68,12 @@ class CellRescaling {
   // p0 V + (work against the deviatoric target) + heat (eV).
   double energy(double V) const { return p0_ * V + deviatoric_work_ + heat_; }
   void reset_energy() { deviatoric_work_ = heat_ = 0; }
+  // A new thermostat temperature (a ramp): kT and the diffusion constant
+  // D = kT beta_T / (3 V_ref tau_p) that scales with it.
+  void set_kT(double kT) {
+    if (kT_ > 0) D_ *= kT / kT_;
+    kT_ = kT;
+  }
 
  private:
   CellFreedom freedom_ = CellFreedom::None;

@@ -509,6 +509,27 @@ void MolecularDynamics::initialize_velocities(const std::vector<double>& tempera
   refresh_thermo();
 }
 
+void MolecularDynamics::set_temperatures(const std::vector<double>& temperature) {
+  if (temperature.size() != 1 && static_cast<int>(temperature.size()) != nsys_)
+    throw InputError("md: " + std::to_string(temperature.size()) + " temperatures for a batch of " +
+                     std::to_string(nsys_) + " systems");
+  auto ph = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), params_);
+  for (int s = 0; s < nsys_; ++s) {
+    const double T = temperature.size() == 1 ? temperature[0] : temperature[s];
+    const MdSystemSettings& set = settings_.systems[s];
+    if ((set.thermostat != Thermostat::None || set.barostat != CellFreedom::None) && !(T > 0))
+      throw InputError("md: a thermostat or barostat needs a temperature > 0 K");
+    md::SystemParams& p = ph(s);
+    const double kT = units::boltzmann * T;
+    if (p.kT > 0)
+      for (double& q : p.nhc_q) q *= kT / p.kT;
+    p.kT = kT;
+    barostats_[s].set_kT(kT);
+    settings_.systems[s].temperature = T;
+  }
+  Kokkos::deep_copy(params_, ph);
+}
+
 void MolecularDynamics::barostat_begin(double dt) {
   kinetic_tensors(atoms_, sums_);
   auto sums = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sums_);

@@ -105,6 +105,12 @@ class MolecularDynamics {
   // its id). Resets the conserved quantity's thermostat/barostat terms.
   void initialize_velocities(const std::vector<double>& temperature, std::uint64_t seed);
 
+  // New thermostat (and barostat) temperatures, one per system or one for
+  // all, from the next step on: a heating or cooling ramp is run() in short
+  // pieces with the target moved between them. Nosé–Hoover chain masses
+  // follow kT. The conserved quantity is not conserved across a change.
+  void set_temperatures(const std::vector<double>& temperature);
+
   // Advance every system n steps. The virial is computed only where needed:
   // around the barostat's steps and on the last step (so that thermo() has
   // the pressure).

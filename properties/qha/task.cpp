@@ -133,7 +133,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       at.cell *= f;
       for (auto& x : at.positions) x *= f;
       result.outputs["at_temperature"].push_back(TaskInput{label, "", items[k].group, items[k].frame, at,
-                                                           a_ref > 0 ? a_ref * f : 0.0, 0.0});
+                                                           a_ref > 0 ? a_ref * f : 0.0, 0.0, it->temperature});
     }
     summary.push_back(std::move(row));
     list.push_back(std::move(sj));

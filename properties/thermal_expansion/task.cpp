@@ -86,10 +86,42 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   Atoms atoms = Atoms::from_structures(batch);
   MolecularDynamics dyn(calc, atoms, md);
   dyn.initialize_velocities(start_t, md.seed);
+  // Optional heating ramp: every run starts at start_temperature and its
+  // thermostat target rises at heating_rate (moved every sample_every
+  // steps) until it reaches the run's temperature; equilibration and
+  // sampling follow. The ramp is as long as the hottest run needs.
+  const auto t0 = std::chrono::steady_clock::now();
+  long ramp = 0;
+  const bool heating = !s.at("heating_rate").is_null();
+  const double t_start = s.at("start_temperature").get<double>();
+  if (heating) {
+    const double rate = s.at("heating_rate").get<double>();  // K/ps
+    const double t_max = *std::max_element(temps.begin(), temps.end());
+    ramp = std::max<long>(0, std::lround((t_max - t_start) / rate / md.timestep));
+    for (double& t : start_t) t = std::min(t, t_start);
+    dyn.initialize_velocities(start_t, md.seed);
+    for (long done = 0; done < ramp;) {
+      const long n = std::min(every, ramp - done);
+      std::vector<double> target(nsys);
+      for (int k = 0; k < nsys; ++k)
+        target[k] = std::min(temps[owner[k].second], t_start + rate * (done + 0.5 * n) * md.timestep);
+      dyn.set_temperatures(target);
+      dyn.run(n);
+      done += n;
+      for (int k = 0; k < nsys; ++k)
+        check_not_blown_up(dyn.thermo(k), target[k], done, md.timestep * 1e3,
+                           fmt::format("{} heating to {} K", items[owner[k].first].label, temps[owner[k].second]));
+      if (done % std::max<long>(every, 200) < every)
+        ctx.progress(done, ramp + equilibration + steps, "heating ramp");
+    }
+    std::vector<double> final_t;
+    for (int k = 0; k < nsys; ++k) final_t.push_back(temps[owner[k].second]);
+    dyn.set_temperatures(final_t);
+    for (int k = 0; k < nsys; ++k) start_t[k] = final_t[k];
+  }
   const long total = equilibration + steps;
   const long chunk = std::max<long>(every, 200);
   std::vector<Samples> samples(nsys);
-  const auto t0 = std::chrono::steady_clock::now();
   for (long step = 0; step < total;) {
     long n = std::min(every, total - step);
     dyn.run(n);
@@ -106,7 +138,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       for (int d = 0; d < 3; ++d) sm.length[d].push_back(th.cell.row(d).norm());
       sm.cell_sum += th.cell;
     }
-    if (step % chunk < every) ctx.progress(step, total, step <= equilibration ? "equilibration" : "sampling");
+    if (step % chunk < every)
+      ctx.progress(ramp + step, ramp + total, step <= equilibration ? "equilibration" : "sampling");
   }
   ctx.progress_finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -118,8 +151,11 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   j["method"] = fmt::format(
       "NPT ({} barostat, stochastic cell rescaling; Bussi thermostat), {} equilibration steps then {} steps "
       "sampled every {}; means with standard errors from {} contiguous blocks; alpha from a polynomial fit of "
-      "degree min(2, n - 1) over the n temperatures",
-      barostat, equilibration, steps, every, blocks);
+      "degree min(2, n - 1) over the n temperatures{}",
+      barostat, equilibration, steps, every, blocks,
+      heating ? fmt::format("; before them a heating ramp from {:g} K at {:g} K/ps ({} steps)", t_start,
+                            s.at("heating_rate").get<double>(), ramp)
+              : std::string());
   j["md_seconds"] = seconds;
   auto& out_cells = result.outputs["at_temperature"];
   std::vector<int> all(nsys);
@@ -185,7 +221,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       // For later tasks (elastic constants at temperature): the last frame on the mean cell.
       const Structure m = onto_cell(last[k], sm.cell_sum / static_cast<double>(sm.volume.size()));
       out_cells.push_back({fmt::format("{}-T{:g}", in.label, T), "", in.group, in.frame, m,
-                           in.lattice_a > 0 ? in.lattice_a * scale : 0, in.lattice_c > 0 ? in.lattice_c * scale : 0});
+                           in.lattice_a > 0 ? in.lattice_a * scale : 0, in.lattice_c > 0 ? in.lattice_c * scale : 0, T});
       rows.push_back(std::move(row));
     }
     // Thermal expansion from a polynomial through a(T) and V(T).
@@ -247,6 +283,11 @@ void register_thermal_expansion(PropertyRegistry& registry) {
       number("barostat_time", 1.0, "ps", "barostat relaxation time", 0, true),
       optional(number("bulk_modulus", nullptr, "GPa",
                       "bulk modulus the barostat is scaled with (default: the static E(V) curvature)", 0, true, 1e4)),
+      optional(number("heating_rate", nullptr, "K/ps",
+                      "heat every run from start_temperature at this rate before equilibration (default: start at "
+                      "the run's temperature)",
+                      0, true, 1e5)),
+      number("start_temperature", 10.0, "K", "where the heating ramp starts", 0, true, 1e5),
       integer("seed", 1, "random seed of velocities and thermostat/barostat noise", 0),
   };
   t.validate = [](const nlohmann::json& s,

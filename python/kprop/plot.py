@@ -65,7 +65,7 @@ from kprop.plot_elastic import figure_elastic, figure_vacancy  # noqa: E402
 from kprop.plot_phonons import figure_phonons, figure_qha  # noqa: E402
 from kprop.plot_adsorption import figure_adsorption  # noqa: E402
 from kprop.plot_diffusion import figure_diffusion  # noqa: E402
-from kprop.plot_thermal import figure_thermal_expansion  # noqa: E402
+from kprop.plot_thermal import figure_elastic_temperature, figure_glass, figure_thermal_expansion  # noqa: E402
 from kprop.plot_hull import figure_hull  # noqa: E402
 from kprop.plot_neb import figure_neb, figure_surface_diffusion  # noqa: E402
 from kprop.plot_surface import figure_surface  # noqa: E402
@@ -410,6 +410,8 @@ FIGURES = {
     "surface-diffusion": figure_surface_diffusion,  # kprop.plot_neb
     "diffusion": figure_diffusion,  # kprop.plot_diffusion
     "thermal-expansion": figure_thermal_expansion,  # kprop.plot_thermal
+    "elastic-temperature": figure_elastic_temperature,  # kprop.plot_thermal
+    "melt-quench": figure_glass,  # kprop.plot_thermal
 }
 
 

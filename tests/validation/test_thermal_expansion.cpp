@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -101,6 +102,35 @@ TEST(ThermalExpansion, CopperEqualsLammpsNpt) {
       std::printf("alpha_L(300 K): kprop %.3e, LAMMPS quadratic %.3e /K\n", r.at("alpha_L").get<double>(), alpha_ref);
       EXPECT_NEAR(r.at("alpha_L").get<double>(), alpha_ref, 0.1 * alpha_ref);
     }
+}
+
+// The heating ramp: from 10 K at 100 K/ps to 300 K (2.9 ps) before the
+// usual equilibration; the run then samples 300 K and the lattice constant
+// of a run without ramp (LAMMPS: 3.63183 Å at 300 K) within the errors of
+// a short run of 108 atoms.
+TEST(ThermalExpansion, HeatingRampEndsAtTheRunTemperature) {
+  if (test::mishin() == nullptr) GTEST_SKIP() << "Cu_mishin1.eam.alloy not installed (Debian's lammps-data)";
+  test::TempDir dir;
+  std::ofstream(dir / "deck.toml")
+      << "[potential]\nstyle = \"eam/alloy\"\nfile = \"Cu_mishin1.eam.alloy\"\nspecies = [\"Cu\"]\n"
+         "[[structure]]\nname = \"cu\"\nlattice = \"fcc\"\nspecies = [\"Cu\"]\na = 3.614925\ncubic = true\n"
+         "repeat = [3, 3, 3]\n[[task]]\ntype = \"thermal-expansion\"\nname = \"te\"\nstructures = [\"cu\"]\n"
+         "temperatures = [300]\nheating_rate = 100\nequilibration = 1000\nsteps = 6000\nsample_every = 10\n"
+         "barostat_time = 0.5\nbulk_modulus = 70\nseed = 4\n";
+  std::ostringstream log, err;
+  RunOptions options;
+  options.outdir = dir / "out";
+  options.quiet = true;
+  ASSERT_EQ(run_deck(parse_deck(dir / "deck.toml"), options, log, err), 0) << log.str() << err.str();
+  const json j = test::read_json(dir / "out/te.json");
+  EXPECT_NE(j.at("method").get<std::string>().find("heating ramp from 10 K at 100 K/ps (2900 steps)"),
+            std::string::npos)
+      << j.at("method");
+  const json& row = j.at("structures").at(0).at("temperatures").at(0);
+  EXPECT_NEAR(row.at("temperature_mean").get<double>(), 300, 15);
+  const double a = row.at("lattice_constant").get<double>(), e = row.at("lattice_constant_error").get<double>();
+  std::printf("after the ramp: a(300 K) = %.5f +- %.5f A\n", a, e);
+  EXPECT_LT(std::abs(a - 3.63183), 4 * e + 0.001);
 }
 
 }  // namespace

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Reproduce the Cu50Zr50 melt-quench reference (tests/data/glass).
+# Replicas run strictly one after another, each as ONE serial LAMMPS process
+# (Debian /usr/bin/lmp, 29 Sep 2021 - Update 2), then the analysis is run.
+# Usage: ./run_all.sh [seed ...]     (default seeds: 1001 1002 1003 1004 1005)
+# Per-replica wall time is taken by analyze_quench.py from "Total wall time" in log_<seed>.lammps.
+set -euo pipefail
+cd "$(dirname "$0")"
+LMP=${LMP:-lmp}
+export LAMMPS_POTENTIALS=${LAMMPS_POTENTIALS:-/usr/share/lammps/potentials}
+SEEDS=${*:-1001 1002 1003 1004 1005}
+# LAMMPS version: first non-empty line of "lmp -h" (its literal first line is blank)
+"$LMP" -h > lmp_help.tmp || true
+grep -m1 . lmp_help.tmp > lmp_version.txt
+rm -f lmp_help.tmp
+for s in $SEEDS; do
+    echo "replica seed=$s  start $(date -u +%FT%TZ)"
+    nice -n 5 "$LMP" -var seed "$s" -in in.cuzr_quench -log "log_${s}.lammps" -screen none
+    echo "replica seed=$s  done  $(date -u +%FT%TZ)  $(grep 'Total wall time' "log_${s}.lammps")"
+done
+python3 analyze_quench.py
+# keep the per-replica thermo samples, compressed (analyze_quench.py reads .dat or .dat.gz)
+for s in $SEEDS; do gzip -9 -f "quench_${s}.dat" "hold_${s}.dat"; done
