@@ -58,3 +58,11 @@ run_timed() {
      >"$work/$name.out" 2>&1) ||
     { tail -30 "$work/$name.out" >&2; die "$name failed in round $r (outputs in $work)"; }
 }
+
+# Exits unless $lmp is a LAMMPS with ML-SNAP; $1 names the calling script.
+require_lmp_snap() {
+  if [ ! -x "$lmp" ] || ! "$lmp" -h | grep -A2 '^Installed packages' | grep -qw ML-SNAP; then
+    echo "$1: $lmp is not a LAMMPS with ML-SNAP; build one with bench/build_lammps_snap.sh or set LMP_SNAP" >&2
+    exit 1
+  fi
+}

@@ -41,17 +41,13 @@ lmp=${LMP_SNAP:-/work/lammps-snap/bin/lmp}
 mpirun=${MPIRUN:-mpirun}
 potdir=${KPROP_POTENTIALS:-/usr/share/lammps/potentials}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-if [ ! -x "$lmp" ] || ! "$lmp" -h | grep -A2 '^Installed packages' | grep -qw ML-SNAP; then
-  echo "elastic_temperature_vs_lammps.sh: $lmp is not a LAMMPS with ML-SNAP; build one with" \
-       "bench/build_lammps_snap.sh or set LMP_SNAP" >&2
-  exit 1
-fi
+. "$root/bench/bench_lib.sh"
+require_lmp_snap elastic_temperature_vs_lammps.sh
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
 fi
 cmake --build "$build" -j2 --target kprop >/dev/null
 kprop=$build/drivers/kprop
-. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-elT-bench.XXXXXX)
 trap 'if [ "$keep" = 0 ]; then rm -rf "$work"; fi' EXIT

@@ -53,11 +53,8 @@ lmp=${LMP_SNAP:-/work/lammps-snap/bin/lmp}
 mpirun=${MPIRUN:-mpirun}
 potdir=${KPROP_POTENTIALS:-/usr/share/lammps/potentials}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-if [ ! -x "$lmp" ] || ! "$lmp" -h | grep -A2 '^Installed packages' | grep -qw ML-SNAP; then
-  echo "snap_vs_lammps.sh: $lmp is not a LAMMPS with ML-SNAP; build one with" \
-       "bench/build_lammps_snap.sh or set LMP_SNAP" >&2
-  exit 1
-fi
+. "$root/bench/bench_lib.sh"
+require_lmp_snap snap_vs_lammps.sh
 for f in "$potdir/$pot.snapcoeff" "$potdir/$pot.snapparam"; do
   [ -f "$f" ] || { echo "snap_vs_lammps.sh: $f not found (set KPROP_POTENTIALS)" >&2; exit 1; }
 done
@@ -68,7 +65,6 @@ fi
 cmake --build "$build" -j2 --target kprop >/dev/null
 kprop=$build/drivers/kprop
 
-. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-snap-bench.XXXXXX)
 trap 'if [ "$keep" = 0 ]; then rm -rf "$work"; fi' EXIT

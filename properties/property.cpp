@@ -70,6 +70,16 @@ nlohmann::ordered_json json_matrix(const Mat3& m, double scale) {
   return j;
 }
 
+nlohmann::ordered_json json_matrix6(const Eigen::Matrix<double, 6, 6>& m) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (int i = 0; i < 6; ++i) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (int k = 0; k < 6; ++k) row.push_back(m(i, k));
+    j.push_back(std::move(row));
+  }
+  return j;
+}
+
 nlohmann::ordered_json json_voigt(const Mat3& m, double scale) {
   const voigt::Vec6 v = voigt::from_tensor(m) * scale;
   return {v[0], v[1], v[2], v[3], v[4], v[5]};

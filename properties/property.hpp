@@ -126,6 +126,8 @@ void fail_if_any(nlohmann::ordered_json& result, const std::vector<std::string>&
 
 // JSON helpers every property uses.
 nlohmann::ordered_json json_matrix(const Mat3& m, double scale = 1);
+// A 6x6 (Voigt) matrix as rows.
+nlohmann::ordered_json json_matrix6(const Eigen::Matrix<double, 6, 6>& m);
 nlohmann::ordered_json json_voigt(const Mat3& m, double scale = 1);  // xx yy zz yz xz xy
 
 }  // namespace kprop

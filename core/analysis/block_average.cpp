@@ -28,4 +28,17 @@ MeanError block_average(const std::vector<double>& x, int blocks) {
   return r;
 }
 
+MeanError mean_and_error(const std::vector<double>& values) {
+  MeanError r;
+  r.blocks = static_cast<int>(values.size());
+  if (values.empty()) return r;
+  for (double x : values) r.mean += x / static_cast<double>(values.size());
+  if (values.size() < 2) return r;
+  double ss = 0;
+  for (double x : values) ss += (x - r.mean) * (x - r.mean);
+  const double n = static_cast<double>(values.size());
+  r.error = std::sqrt(ss / (n - 1) / n);
+  return r;
+}
+
 }  // namespace kprop

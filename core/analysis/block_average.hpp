@@ -18,4 +18,9 @@ struct MeanError {
 // dropped, keeping the end of the run).
 MeanError block_average(const std::vector<double>& series, int blocks = 10);
 
+// Mean and standard error of the mean of independent values (replicas,
+// seeds): sqrt(sum (x - mean)^2 / (n - 1) / n); error 0 for one value.
+// `blocks` holds n.
+MeanError mean_and_error(const std::vector<double>& values);
+
 }  // namespace kprop

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "core/analysis/block_average.hpp"
 #include "core/atoms.hpp"
 #include "core/calculator.hpp"
 #include "core/dynamics/molecular_dynamics.hpp"
@@ -30,16 +31,6 @@ struct System {
   std::size_t item = 0, temperature = 0;
   int replica = 0;
 };
-
-// Mean and standard error of the mean of a few independent estimates.
-std::pair<double, double> mean_sem(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v) m += x / static_cast<double>(v.size());
-  if (v.size() < 2) return {m, 0.0};
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return {m, std::sqrt(ss / (static_cast<double>(v.size()) - 1) / static_cast<double>(v.size()))};
-}
 
 // Atoms of each species (in first-appearance order).
 std::vector<std::pair<std::string, std::vector<int>>> by_species(const Structure& s) {
@@ -218,7 +209,9 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
         }
         double d = 0, err = 0;
         if (sys.size() >= 2) {
-          std::tie(d, err) = mean_sem(ds);
+          const MeanError m = mean_and_error(ds);
+          d = m.mean;
+          err = m.error;
         } else {
           // Blocks: consecutive pieces of the one run.
           const std::size_t len = traj[sys[0]].positions.size() / blocks;
@@ -230,7 +223,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
             bd.push_back(diffusion_coefficient(msd_fft(piece, idx), frame_dt, w_lo * dur, w_hi * dur).d);
           }
           d = ds.front();
-          err = bd.size() >= 2 ? mean_sem(bd).second : 0.0;
+          err = bd.size() >= 2 ? mean_and_error(bd).error : 0.0;
         }
         const DiffusionFit fit = diffusion_coefficient(mean_curve, frame_dt, w_lo * duration, w_hi * duration);
         curves.push_back(std::move(mean_curve));

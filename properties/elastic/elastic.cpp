@@ -414,4 +414,23 @@ std::vector<ElasticResult> elastic_constants(Calculator& calc, const std::vector
   return results;
 }
 
+nlohmann::ordered_json symmetry_json(const ElasticResult& r) {
+  nlohmann::ordered_json sym;
+  sym["found"] = r.symmetry_found;
+  if (!r.symmetry_found) {
+    sym["error"] = r.symmetry_error;
+    return sym;
+  }
+  sym["spacegroup"] = r.spacegroup_symbol;
+  sym["spacegroup_number"] = r.spacegroup_number;
+  sym["point_group"] = r.point_group;
+  sym["crystal_system"] = r.crystal_system;
+  sym["point_group_order"] = r.point_group_order;
+  sym["standard_rotation"] = nlohmann::ordered_json::array();
+  for (int i = 0; i < 3; ++i)
+    sym["standard_rotation"].push_back(
+        {r.standard_rotation(i, 0), r.standard_rotation(i, 1), r.standard_rotation(i, 2)});
+  return sym;
+}
+
 }  // namespace kprop

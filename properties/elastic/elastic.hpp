@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <Eigen/Dense>
+#include <nlohmann/json.hpp>
 
 #include "core/calculator.hpp"
 #include "core/minimize/relax.hpp"
@@ -188,6 +189,10 @@ bool find_point_group(const Structure& s, double symprec, ElasticResult& r);
 // The average of R C R^T (rank 4) over `rotations`; entries below 1e-12 of
 // the largest set to exactly zero.
 Mat6 project_stiffness(const Mat6& C, const std::vector<Mat3>& rotations);
+
+// The symmetry fields of `r` for a result file: found, space group, point
+// group, crystal system, order and standard rotation; or the error.
+nlohmann::ordered_json symmetry_json(const ElasticResult& r);
 
 // Fills the derived quantities of `r` from r.C and r.C_standard (and the structure's mass,
 // volume and atom count for the density and Debye temperature).

@@ -20,22 +20,6 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-ojson json_mat6(const Mat6& m) {
-  ojson a = ojson::array();
-  for (int i = 0; i < 6; ++i) {
-    ojson row = ojson::array();
-    for (int j = 0; j < 6; ++j) row.push_back(m(i, j));
-    a.push_back(std::move(row));
-  }
-  return a;
-}
-
-ojson json_mat3(const Mat3& m) {
-  ojson a = ojson::array();
-  for (int i = 0; i < 3; ++i) a.push_back({m(i, 0), m(i, 1), m(i, 2)});
-  return a;
-}
-
 TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext& ctx) {
   const std::vector<Structure> structures = structures_of(items);
   ElasticSettings settings;
@@ -194,28 +178,16 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                                      label, r.unconverged, npoints));
     }
 
-    ojson sym;
-    sym["found"] = r.symmetry_found;
-    if (r.symmetry_found) {
-      sym["spacegroup"] = r.spacegroup_symbol;
-      sym["spacegroup_number"] = r.spacegroup_number;
-      sym["point_group"] = r.point_group;
-      sym["crystal_system"] = r.crystal_system;
-      sym["point_group_order"] = r.point_group_order;
-      sym["standard_rotation"] = json_mat3(r.standard_rotation);
-    } else {
-      sym["error"] = r.symmetry_error;
-    }
-    sj["symmetry"] = sym;
+    sj["symmetry"] = symmetry_json(r);
     if (!energy) {
-      sj["C_raw"] = json_mat6(r.C_raw);
-      sj["C_raw_err"] = json_mat6(r.C_raw_err);
-      sj["C_symmetrized"] = json_mat6(r.C_sym);
+      sj["C_raw"] = json_matrix6(r.C_raw);
+      sj["C_raw_err"] = json_matrix6(r.C_raw_err);
+      sj["C_symmetrized"] = json_matrix6(r.C_sym);
       sj["asymmetry"] = r.asymmetry;
     }
-    sj["C"] = json_mat6(r.C);
+    sj["C"] = json_matrix6(r.C);
     if (!energy) sj["projection_deviation"] = r.projection_deviation;
-    sj["C_standard"] = json_mat6(r.C_standard);
+    sj["C_standard"] = json_matrix6(r.C_standard);
     const Mat6& Cs = r.C_standard;
     ojson born;
     born["eigenvalues"] = r.eigenvalues;
@@ -236,7 +208,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     row["C12_GPa"] = Cs(0, 1);
     row["C44_GPa"] = Cs(3, 3);
     if (r.invertible) {
-      sj["compliance"] = json_mat6(r.S);
+      sj["compliance"] = json_matrix6(r.S);
       ojson m;
       m["K_voigt"] = r.K_V;
       m["K_reuss"] = r.K_R;

@@ -30,16 +30,6 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-ojson json_mat6(const Mat6& m) {
-  ojson a = ojson::array();
-  for (int i = 0; i < 6; ++i) {
-    ojson row = ojson::array();
-    for (int j = 0; j < 6; ++j) row.push_back(m(i, j));
-    a.push_back(std::move(row));
-  }
-  return a;
-}
-
 // One strained (or the unstrained) NVT run.
 struct Run {
   std::size_t item = 0;
@@ -101,14 +91,14 @@ std::string c_values(const Mat6& C, const Mat6& E) {
 ojson tensor_json(const FiniteTemperatureTensor& t) {
   const ElasticResult& r = t.tensor;
   ojson j;
-  j["C_raw"] = json_mat6(t.C_raw);
-  j["C_raw_err"] = json_mat6(t.C_raw_err);
+  j["C_raw"] = json_matrix6(t.C_raw);
+  j["C_raw_err"] = json_matrix6(t.C_raw_err);
   j["asymmetry"] = r.asymmetry;
-  j["C"] = json_mat6(r.C);
-  j["C_err"] = json_mat6(t.C_err);
+  j["C"] = json_matrix6(r.C);
+  j["C_err"] = json_matrix6(t.C_err);
   j["projection_deviation"] = r.projection_deviation;
-  j["C_standard"] = json_mat6(r.C_standard);
-  j["C_standard_err"] = json_mat6(t.C_standard_err);
+  j["C_standard"] = json_matrix6(r.C_standard);
+  j["C_standard_err"] = json_matrix6(t.C_standard_err);
   if (r.invertible) {
     j["moduli"] = {{"K_voigt", r.K_V},
                    {"K_reuss", r.K_R},
@@ -335,20 +325,11 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     ElasticResult symmetry;
     symmetry.standard_rotation = Mat3::Identity();
     find_point_group(avg, symprec, symmetry);
-    ojson sym;
-    sym["found"] = symmetry.symmetry_found;
-    if (symmetry.symmetry_found) {
-      sym["spacegroup"] = symmetry.spacegroup_symbol;
-      sym["spacegroup_number"] = symmetry.spacegroup_number;
-      sym["point_group"] = symmetry.point_group;
-      sym["crystal_system"] = symmetry.crystal_system;
-    } else {
-      sym["error"] = symmetry.symmetry_error;
-      warnings.push_back(fmt::format("{} at {} K: no symmetry found in the time-averaged structure ({}); the "
-                                     "tensors are only symmetrized (raise symprec)",
+    if (!symmetry.symmetry_found)
+      warnings.push_back(fmt::format("{} at {} K: no point group in the time-averaged structure ({}): the tensors are "
+                                     "only symmetrized (expected for a glass or liquid; for a crystal raise symprec)",
                                      in.label, T, symmetry.symmetry_error));
-    }
-    sj["symmetry_of_mean_structure"] = sym;
+    sj["symmetry_of_mean_structure"] = symmetry_json(symmetry);
 
     ojson row = {{"structure", in.label}, {"T_K", T}};
     auto report = [&](const char* name, const FiniteTemperatureTensor& t) {
@@ -398,9 +379,9 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       const FluctuationEstimate f = stress_fluctuation(born[it], T, in.structure.size(), blocks);
       fl = finish_tensor(f.C, f.C_err, symmetry, in.structure);
       ojson fj = tensor_json(fl);
-      fj["born_term"] = json_mat6(f.born);
-      fj["fluctuation_term"] = json_mat6(f.fluctuation);
-      fj["kinetic_term"] = json_mat6(f.kinetic);
+      fj["born_term"] = json_matrix6(f.born);
+      fj["fluctuation_term"] = json_matrix6(f.fluctuation);
+      fj["kinetic_term"] = json_matrix6(f.kinetic);
       fj["samples"] = f.samples;
       sj["fluctuation"] = std::move(fj);
       report("fluctuation", fl);

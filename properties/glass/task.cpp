@@ -36,16 +36,6 @@ struct Curve {
   Mat3 hold_cell_sum = Mat3::Zero();
 };
 
-// Mean and standard error of the mean of independent values.
-std::pair<double, double> mean_sem(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v) m += x / static_cast<double>(v.size());
-  if (v.size() < 2) return {m, 0.0};
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return {m, std::sqrt(ss / (static_cast<double>(v.size()) - 1) / static_cast<double>(v.size()))};
-}
-
 ojson fit_json(const HingeFit& f) {
   return {{"Tg", f.Tg},
           {"Tg_low", f.Tg_low},
@@ -216,7 +206,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     sj["composition"] = composition;
     std::vector<std::vector<double>> vb, eb;  // binned curves per replica
     std::vector<double> tb;
-    std::vector<double> tgv, tge, dens, vglass;
+    std::vector<double> tgvs, tges, dens, vglass;
     ojson reps = ojson::array();
     for (int k = 0; k < nsys; ++k) {
       if (owner[k] != it) continue;
@@ -230,8 +220,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       const MeanError hv = block_average(c.hold_V, blocks), he = block_average(c.hold_E, blocks);
       // rho = m / V: amu/Å^3 -> g/cm^3 (1.66053907 amu/Å^3 per g/cm^3).
       const double rho = mass_per_atom / hv.mean * 1.66053906660;
-      tgv.push_back(fv.Tg);
-      tge.push_back(fe.Tg);
+      tgvs.push_back(fv.Tg);
+      tges.push_back(fe.Tg);
       dens.push_back(rho);
       vglass.push_back(hv.mean);
       reps.push_back({{"replica", k % replicas + 1},
@@ -260,21 +250,21 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
         em[q] += eb[r][q] / static_cast<double>(eb.size());
       }
     const HingeFit mv = fit_hinge(tb, vm, fit_lo, fit_hi), me = fit_hinge(tb, em, fit_lo, fit_hi);
-    const auto [tgv_m, tgv_e] = mean_sem(tgv);
-    const auto [tge_m, tge_e] = mean_sem(tge);
-    const auto [rho_m, rho_e] = mean_sem(dens);
-    const auto [vg_m, vg_e] = mean_sem(vglass);
+    const MeanError tgv = mean_and_error(tgvs);
+    const MeanError tge = mean_and_error(tges);
+    const MeanError rho = mean_and_error(dens);
+    const MeanError vg = mean_and_error(vglass);
     sj["curve"] = {{"T", tb}, {"V_mean", vm}, {"E_mean", em}, {"V_replicas", vb}, {"E_replicas", eb}};
     sj["replicas"] = std::move(reps);
-    sj["Tg_volume"] = tgv_m;
-    sj["Tg_volume_error"] = tgv_e;
-    sj["Tg_energy"] = tge_m;
-    sj["Tg_energy_error"] = tge_e;
+    sj["Tg_volume"] = tgv.mean;
+    sj["Tg_volume_error"] = tgv.error;
+    sj["Tg_energy"] = tge.mean;
+    sj["Tg_energy_error"] = tge.error;
     sj["mean_curve_fits"] = {{"volume", fit_json(mv)}, {"energy", fit_json(me)}};
-    sj["glass_density"] = rho_m;
-    sj["glass_density_error"] = rho_e;
-    sj["glass_volume"] = vg_m;
-    sj["glass_volume_error"] = vg_e;
+    sj["glass_density"] = rho.mean;
+    sj["glass_density_error"] = rho.error;
+    sj["glass_volume"] = vg.mean;
+    sj["glass_volume_error"] = vg.error;
     // Volumetric expansion of glass and liquid at Tg from the mean-curve slopes.
     sj["alpha_V_glass"] = mv.slope_glass / mv.a;
     sj["alpha_V_liquid"] = mv.slope_liquid / mv.a;
@@ -289,11 +279,11 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       csv += fmt::format(",{:.6f},{:.6f}\n", vm[q], em[q]);
     }
     summary.push_back({{"structure", in.label},
-                       {"Tg_V_K", tgv_m},
-                       {"Tg_V_err_K", tgv_e},
-                       {"Tg_E_K", tge_m},
-                       {"Tg_E_err_K", tge_e},
-                       {"density_g_cm3", rho_m}});
+                       {"Tg_V_K", tgv.mean},
+                       {"Tg_V_err_K", tgv.error},
+                       {"Tg_E_K", tge.mean},
+                       {"Tg_E_err_K", tge.error},
+                       {"density_g_cm3", rho.mean}});
     list.push_back(std::move(sj));
   }
   write_file_atomic(ctx.path("quench.csv"), csv);

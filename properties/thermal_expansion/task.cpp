@@ -165,6 +165,8 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
                     "B_T_GPa,alpha_L_per_K,alpha_V_per_K\n";
   ojson list = ojson::array(), summary = ojson::array();
   std::vector<std::string> warnings;
+  std::vector<ElasticResult> symmetry(items.size());  // point groups of the given structures
+  for (std::size_t it = 0; it < items.size(); ++it) find_point_group(items[it].structure, 1e-3, symmetry[it]);
   for (std::size_t it = 0; it < items.size(); ++it) {
     const TaskInput& in = items[it];
     const double n_atoms = static_cast<double>(in.structure.size());
@@ -218,8 +220,24 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       ts.push_back(T);
       as.push_back(a_ref * scale);
       vs.push_back(v.mean / n_atoms);
-      // For later tasks (elastic constants at temperature): the last frame on the mean cell.
-      const Structure m = onto_cell(last[k], sm.cell_sum / static_cast<double>(sm.volume.size()));
+      // For later tasks (elastic constants at temperature): the last frame on
+      // the mean cell, its strain from the given cell averaged over the given
+      // structure's point group. A run's mean cell wanders in shape (the
+      // spread of a cell length is sqrt(k_B T / (V C')), 1.5 % for 256 Cu
+      // atoms at 1200 K), the crystal's mean cell keeps its symmetry: with
+      // h = h0 (I + eps), eps_sym = <R eps R^T> over the rotations R.
+      const Mat3 mean_cell = sm.cell_sum / static_cast<double>(sm.volume.size());
+      Mat3 out_cell = mean_cell;
+      if (symmetry[it].symmetry_found) {
+        const Mat3 F = in.structure.cell.inverse() * mean_cell;
+        const Mat3 eps = 0.5 * (F + F.transpose()) - Mat3::Identity();
+        Mat3 sym = Mat3::Zero();
+        for (const Mat3& R : symmetry[it].rotations) sym += R * eps * R.transpose();
+        sym /= static_cast<double>(symmetry[it].rotations.size());
+        out_cell = in.structure.cell * (Mat3::Identity() + sym);
+        row["cell_shape_deviation"] = (eps - sym).cwiseAbs().maxCoeff();
+      }
+      const Structure m = onto_cell(last[k], out_cell);
       out_cells.push_back({fmt::format("{}-T{:g}", in.label, T), "", in.group, in.frame, m,
                            in.lattice_a > 0 ? in.lattice_a * scale : 0, in.lattice_c > 0 ? in.lattice_c * scale : 0, T});
       rows.push_back(std::move(row));
@@ -300,7 +318,8 @@ void register_thermal_expansion(PropertyRegistry& registry) {
         return std::make_pair(std::string("temperatures"), std::string("temperatures must all be > 0 K"));
     return check_stress_target(s, "barostat", {"hydrostatic"});
   };
-  t.outputs = {{"at_temperature", "per structure and temperature: the last frame on the mean NPT cell"}};
+  t.outputs = {{"at_temperature", "per structure and temperature: the last frame on the mean NPT cell (its strain "
+                                  "averaged over the structure's point group), at that temperature"}};
   t.run = run;
   registry.add(std::move(t));
 }

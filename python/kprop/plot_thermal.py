@@ -8,6 +8,7 @@ structure.
 """
 
 import os
+import re
 
 import numpy as np
 
@@ -48,9 +49,9 @@ def figure_thermal_expansion(outdir, task, path, report):
 
 
 def _series_name(name):
-    """'cu-T300' (thermal-expansion's at_temperature labels) -> 'cu'."""
-    head, sep, tail = name.rpartition("-T")
-    return head if sep and tail.replace(".", "", 1).isdigit() else name
+    """'cu_T-3' (frame 3 of a [[structure]] taken from a task) or 'cu-T300'
+    -> the series it belongs to: 'cu_T', 'cu'."""
+    return re.sub(r"(-T[0-9.]+|-[0-9]+)$", "", name)
 
 
 def figure_elastic_temperature(outdir, task, path, report):
