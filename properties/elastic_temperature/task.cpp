@@ -457,6 +457,13 @@ void register_elastic_temperature(PropertyRegistry& registry) {
     }
     if (s["born_every"].get<long>() < s["sample_every"].get<long>())
       return std::make_pair(std::string("born_every"), std::string("born_every must be >= sample_every"));
+    if (s["method"].get<std::string>() != "strain-stress" && s.contains("steps") && s["steps"].is_number() &&
+        s["steps"].get<long>() / s["born_every"].get<long>() < 2 * s["blocks"].get<long>())
+      return std::make_pair(
+          std::string("steps"),
+          fmt::format("the fluctuation method needs at least 2 Born samples per block: steps / born_every = {} / {} "
+                      "is below 2 x blocks = {} (raise steps, or lower born_every or blocks)",
+                      s["steps"].get<long>(), s["born_every"].get<long>(), 2 * s["blocks"].get<long>()));
     return std::nullopt;
   };
   t.run = run;

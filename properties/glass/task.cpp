@@ -59,7 +59,15 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   const int replicas = s.at("replicas").get<int>();
   const double width = s.at("bin").get<double>();
   const int blocks = s.at("blocks").get<int>();
-  double fit_lo = t_final, fit_hi = t_melt - 100;
+  // The ramp starts at quench_start_temperature (default: the melt's): a
+  // perfect crystal superheats, so melting it may need a temperature far
+  // above where the liquid is worth following.
+  const double t_start = s.at("quench_start_temperature").is_null() ? t_melt
+                                                                    : s.at("quench_start_temperature").get<double>();
+  if (!(t_start > t_final))
+    throw InputError(fmt::format("quench_start_temperature ({} K) must be above final_temperature ({} K)", t_start,
+                                 t_final));
+  double fit_lo = t_final, fit_hi = t_start - 100;
   if (!s.at("fit_range").is_null()) {
     fit_lo = s.at("fit_range")[0].get<double>();
     fit_hi = s.at("fit_range")[1].get<double>();
@@ -70,11 +78,11 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     throw InputError(fmt::format("fit_range: [{}, {}] K is empty (default: [final_temperature, melt_temperature - "
                                  "100 K])",
                                  fit_lo, fit_hi));
-  const long quench_steps = std::lround((t_melt - t_final) / rate / dt);
+  const long quench_steps = std::lround((t_start - t_final) / rate / dt);
   if (quench_steps < 10 * every)
     throw InputError(fmt::format("cooling_rate: {} K/ps cools from {} to {} K in {} steps, fewer than 10 samples "
                                  "(sample_every = {}): lower the rate or sample more often",
-                                 rate, t_melt, t_final, quench_steps, every));
+                                 rate, t_start, t_final, quench_steps, every));
 
   MdSettings md;
   md.timestep = dt;
@@ -119,19 +127,48 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       check_not_blown_up(dyn.thermo(k), t_ref, step, dt * 1e3,
                          fmt::format("{} replica {} ({})", items[owner[k]].label, k % replicas + 1, stage));
   };
-  // Melt.
+  // Melt, following every atom's displacement (minimum image between
+  // samples): a liquid's atoms leave their sites, a superheated crystal's
+  // do not (MSD below (2 Å)^2 after the melt: the task fails).
+  std::vector<int> all(nsys);
+  for (int k = 0; k < nsys; ++k) all[k] = k;
+  std::vector<Structure> prev = atoms.to_structures(all);
+  std::vector<std::vector<Vec3>> moved(nsys);
+  for (int k = 0; k < nsys; ++k) moved[k].assign(prev[k].size(), Vec3::Zero());
   for (long done = 0; done < melt_steps;) {
-    const long n = std::min(every * 10, melt_steps - done);
+    const long n = std::min(every, melt_steps - done);
     dyn.run(n);
     done += n;
     step += n;
     check(t_melt, "melt");
-    ctx.progress(step, total, fmt::format("melt at {:g} K", t_melt));
+    const std::vector<Structure> now = atoms.to_structures(all);
+    for (int k = 0; k < nsys; ++k) {
+      const Mat3 inv = now[k].cell.inverse();
+      for (std::size_t i = 0; i < now[k].size(); ++i) {
+        Vec3 f = (now[k].positions[i] - prev[k].positions[i]).transpose() * inv;
+        for (int d = 0; d < 3; ++d) f[d] -= std::round(f[d]);
+        moved[k][i] += (f.transpose() * now[k].cell).transpose();
+      }
+    }
+    prev = now;
+    if (done % (every * 10) < every) ctx.progress(step, total, fmt::format("melt at {:g} K", t_melt));
+  }
+  std::vector<double> melt_msd(nsys, 0.0);
+  for (int k = 0; k < nsys; ++k) {
+    Vec3 mean = Vec3::Zero();
+    for (const Vec3& d : moved[k]) mean += d / static_cast<double>(moved[k].size());
+    for (const Vec3& d : moved[k]) melt_msd[k] += (d - mean).squaredNorm() / static_cast<double>(moved[k].size());
+    if (melt_steps > 0 && melt_msd[k] < 4.0)
+      throw std::runtime_error(fmt::format(
+          "{} replica {}: did not melt: after {} steps at {:g} K the atoms moved {:.2f} Å (root mean square) from "
+          "where they started, less than 2 Å: a crystal (a perfect one superheats far above its melting point); "
+          "raise melt_temperature (and start the ramp lower with quench_start_temperature) or melt_steps",
+          items[owner[k]].label, k % replicas + 1, melt_steps, t_melt, std::sqrt(melt_msd[k])));
   }
   // Quench: the target at the middle of each piece of `every` steps.
   for (long done = 0; done < quench_steps;) {
     const long n = std::min(every, quench_steps - done);
-    const double t_mid = t_melt - rate * (done + 0.5 * n) * dt;
+    const double t_mid = t_start - rate * (done + 0.5 * n) * dt;
     dyn.set_temperatures({t_mid});
     dyn.run(n);
     done += n;
@@ -169,17 +206,17 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
 
   TaskResult result;
   ojson& j = result.json;
-  j["units"] = {{"temperature", "K"},      {"Tg", "K"},
+  j["units"] = {{"temperature", "K"},      {"Tg", "K"},  {"melt_rms_displacement", "Å"},
                 {"volume", "Å^3/atom"},    {"energy", "eV/atom"},
                 {"density", "g/cm^3"},     {"slope_volume", "Å^3/(atom K)"},
                 {"slope_energy", "eV/(atom K)"}, {"alpha_V", "1/K"}, {"cooling_rate", "K/ps"}};
   j["method"] = fmt::format(
-      "NPT MD ({} barostat at {} GPa, Bussi thermostat, {} fs): melt {} steps at {:g} K, cool at {:g} K/ps "
+      "NPT MD ({} barostat at {} GPa, Bussi thermostat, {} fs): melt {} steps at {:g} K, cool from {:g} K at {:g} K/ps "
       "({:.3g} K/s) to {:g} K ({} steps, the target moved every {} steps), hold {} steps; V/atom and E/atom binned "
       "in {:g} K bins of the target temperature; Tg from a continuous two-line fit over [{:g}, {:g}] K (1 K grid; "
       "range: SSR within s^2 of its minimum) per replica ({} replicas, mean +- standard error) and of the replica "
       "mean",
-      s.at("barostat").get<std::string>(), s.at("pressure").get<double>(), dt * 1e3, melt_steps, t_melt, rate,
+      s.at("barostat").get<std::string>(), s.at("pressure").get<double>(), dt * 1e3, melt_steps, t_melt, t_start, rate,
       rate * 1e12, t_final, quench_steps, every, hold_steps, width, fit_lo, fit_hi, replicas);
   j["md_seconds"] = seconds;
   std::string csv = "structure,T_target_K";
@@ -187,8 +224,6 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
   csv += ",V_mean_A3_per_atom,E_mean_eV_per_atom\n";
   ojson list = ojson::array(), summary = ojson::array();
   std::vector<std::string> warnings;
-  std::vector<int> all(nsys);
-  for (int k = 0; k < nsys; ++k) all[k] = k;
   const std::vector<Structure> last = atoms.to_structures(all);
   for (std::size_t it = 0; it < items.size(); ++it) {
     const TaskInput& in = items[it];
@@ -225,6 +260,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       dens.push_back(rho);
       vglass.push_back(hv.mean);
       reps.push_back({{"replica", k % replicas + 1},
+                      {"melt_rms_displacement", std::sqrt(melt_msd[k])},
                       {"volume_fit", fit_json(fv)},
                       {"energy_fit", fit_json(fe)},
                       {"glass_volume", hv.mean},
@@ -304,6 +340,8 @@ void register_glass(PropertyRegistry& registry) {
               "two-line fits with errors, glass density; the glasses for elastic or elastic-temperature";
   t.settings = {
       number("melt_temperature", nullptr, "K", "temperature of the melt", 0, true, 1e5),
+      optional(number("quench_start_temperature", nullptr, "K",
+                      "temperature the cooling ramp starts from (default melt_temperature)", 0, true, 1e5)),
       number("final_temperature", 300.0, "K", "temperature the ramp ends at (and of the hold)", 0, true, 1e5),
       number("cooling_rate", 10.0, "K/ps", "cooling rate (10 K/ps = 1e13 K/s)", 0, true, 1e5),
       number("timestep", 1.0, "fs", "MD time step", 0, true, 20),
@@ -313,7 +351,7 @@ void register_glass(PropertyRegistry& registry) {
       integer("replicas", 3, "independent copies (seeds) per structure", 1, 1000),
       number("bin", 20.0, "K", "width of the temperature bins of the curves", 0, true, 1000),
       optional_vector("fit_range", 2, "K", "temperatures of the two-line fit [low, high] (default [final_temperature, "
-                                           "melt_temperature - 100])"),
+                                           "quench start - 100])"),
       integer("blocks", 10, "blocks of the hold's block averages", 2, 1000),
       number("thermostat_time", 0.1, "ps", "thermostat relaxation time", 0, true),
       choice("barostat", "hydrostatic", {"hydrostatic", "orthorhombic", "full"}, "cell degrees of freedom"),

@@ -88,7 +88,7 @@ TEST(ElasticTemperature, AStructureWithoutATemperatureIsRefused) {
   test::TempDir dir;
   std::ofstream(dir / "deck.toml") << kPotential
                                    << "[[task]]\ntype = \"elastic-temperature\"\nname = \"cij\"\nstructures = [\"cu\"]\n"
-                                      "steps = 100\n";
+                                      "steps = 1000\n";
   std::ostringstream log, err;
   RunOptions options;
   options.outdir = dir / "out";
@@ -97,6 +97,22 @@ TEST(ElasticTemperature, AStructureWithoutATemperatureIsRefused) {
   const std::string text = test::read_text(dir / "out/cij.json") + log.str() + err.str();
   EXPECT_NE(text.find("temperature"), std::string::npos) << text;
   EXPECT_NE(text.find("thermal-expansion"), std::string::npos) << text;
+}
+
+TEST(ElasticTemperature, TooFewBornSamplesAreRefusedNamingTheKey) {
+  test::TempDir dir;
+  std::ofstream(dir / "deck.toml") << kPotential
+                                   << "[[task]]\ntype = \"elastic-temperature\"\nname = \"cij\"\nstructures = [\"cu\"]\n"
+                                      "temperature = 300\nmethod = \"fluctuation\"\nsteps = 100\n";
+  std::string message;
+  try {
+    parse_deck(dir / "deck.toml");
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("steps"), std::string::npos) << message;
+  EXPECT_NE(message.find("born_every"), std::string::npos) << message;
+  EXPECT_NE(message.find("deck.toml"), std::string::npos) << message;
 }
 
 }  // namespace

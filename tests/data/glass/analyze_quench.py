@@ -4,35 +4,42 @@
 Pure standard-library Python (no numpy needed), so the result does not depend
 on a numerical library version.
 
-Inputs (in this directory, written by in.cuzr_quench via run_all.sh):
+Inputs (in this directory, written by in.cuzr_quench / in.cuzr_minimize via run_all.sh):
   quench_<seed>.dat[.gz]  fix ave/time, every 100 steps: step temp vol pe press
   hold_<seed>.dat[.gz]    same columns, 300 K hold (steps 190000..210000)
-  log_<seed>.lammps       LAMMPS log (for version string and wall time)
+  melt_<seed>.data[.gz]   write_data at the end of the 3500 K melt (step 20000)
+  glass_<seed>.data[.gz]  write_data at the end of the 300 K hold (step 210000)
+  log_<seed>.lammps       LAMMPS log (wall time)
+  log_min_<seed>.lammps   0 K minimisation of glass_<seed>.data (optional)
   lmp_version.txt         first non-empty line of `lmp -h` (optional)
 
-Binning and fitting (the definition kprop must reproduce; matches kprop's
-properties/glass bin_by_temperature / fit_hinge with default settings, except
-that the protocol scans Tg over 400..1500 K only):
+Binning and fitting (the definition kprop must reproduce; identical to kprop's
+properties/glass bin_by_temperature / fit_hinge with default settings):
   * target temperature of a quench sample: T = 2000 - 0.01*(step - 20000) K
     (exact integers: the ramp moves 1 K per 100 steps).  Ramp samples are
     steps 20100..190000 (T = 1999..300 K).
   * 20 K bins with origin 300 K: bin k = floor((T - 300)/20), abscissa = bin
     centre 310 + 20 k; every bin holds 20 samples; centres 310..1990 K.
-  * fit range: bins with centre in [300, 1900] K (80 bins, 310..1890 K), i.e.
-    the first 100 K of the ramp is dropped.
+  * fit range (kprop default [final_temperature, quench start - 100 K]):
+    bins with centre in [300, 1900] K (80 bins, 310..1890 K).
   * per bin: mean V/atom (A^3) and mean Epot/atom (eV).
   * continuous hinge y = a + b1*min(T-Tg, 0) + b2*max(T-Tg, 0), ordinary least
     squares (equal weights) over the fitted bins; Tg scanned on the 1 K grid
-    400..1500 K, the Tg with the smallest sum of squared residuals wins (ties:
-    the lowest Tg).  b1 = glass slope, b2 = liquid slope.  Also reported: the
-    same fit with kprop's default scan (330..1870 K) and the one-sigma range
-    Tg_low..Tg_high (SSR - SSR_min <= SSR_min/(n-3)).
+    from the second-lowest to the second-highest fitted bin centre
+    (330..1870 K, kprop's default), the Tg with the smallest sum of squared
+    residuals wins (ties: the lowest Tg).  b1 = glass slope, b2 = liquid slope.
+    Also reported: the one-sigma range Tg_low..Tg_high (SSR - SSR_min <= SSR_min/(n-3)).
   * liquid V/atom, E/atom at 1500 and 1900 K: linear interpolation of the
     binned curve between bin centres (1490/1510 and 1890/1910 K).
   * mean over replicas with standard error sem = stdev(ddof=1)/sqrt(n).
   * glass at 300 K: hold samples with step > 190000 (200 samples; the step-190000
     sample is the last point of the quench); density = M / mean(V) per replica,
     then mean +- sem over replicas.
+  * structure check (not part of the fit): mean distance of each atom to the
+    nearest site of its own B2 sublattice (Cu: n*a, Zr: (n+1/2)*a with
+    a = L/6 of the current box, per axis), after removing the common offset
+    (circular mean over all atoms, per axis); B2 crystal < 0.5 A, liquid/glass
+    ~1.5 A or more (uniformly random positions give 0.48*a ~ 1.6 A).
 """
 import glob
 import gzip
@@ -58,7 +65,7 @@ T_HIGH, T_LOW = 2000.0, 300.0
 BIN_W = 20
 T_LOW_I = 300
 T_MIN, T_MAX = 300, 1900        # fit range, applied to the bin centres
-TG_LO, TG_HI = 400, 1500        # Tg scan of the protocol
+T_MELT = 3500.0
 
 
 def open_any(path):
@@ -148,7 +155,7 @@ def hinge_at(T, y, tg):
     return a, c1 / 1000.0, c2 / 1000.0, ssr
 
 
-def hinge_fit(T, y, tg_lo=TG_LO, tg_hi=TG_HI):
+def hinge_fit(T, y, tg_lo, tg_hi):
     best = None
     prof = []
     for tg in range(int(tg_lo), int(tg_hi) + 1):
@@ -167,16 +174,84 @@ def hinge_fit(T, y, tg_lo=TG_LO, tg_hi=TG_HI):
 
 
 def fit_both(bins, tmax=T_MAX):
-    """Protocol fit (Tg scan 400..1500) and the kprop-default scan (second-lowest ..
-    second-highest fitted bin centre, i.e. 330..1870 K) of V/atom and E/atom."""
+    """Hinge fits of V/atom and E/atom over the bins with centre in [T_MIN, tmax],
+    Tg scanned (1 K grid) from the second-lowest to the second-highest fitted bin
+    centre (kprop's default; 330..1870 K for the protocol range)."""
     bb = [b for b in bins if T_MIN <= b["T"] <= tmax]
     T = [b["T"] for b in bb]
     out = {}
     for key, name in (("V_per_atom", "V"), ("E_per_atom", "E")):
         y = [b[key] for b in bb]
-        out[name] = hinge_fit(T, y, TG_LO, min(TG_HI, tmax - 100))
-        out[name + "_fullscan"] = hinge_fit(T, y, sorted(T)[1], sorted(T)[-2])
+        out[name] = hinge_fit(T, y, sorted(T)[1], sorted(T)[-2])
     return out
+
+
+def read_data_file(path):
+    """Box lengths and (type, x, y, z) from a LAMMPS write_data file (orthogonal box)."""
+    box, atoms, sec = {}, [], None
+    with open_any(path) as f:
+        for line in f:
+            s = line.split("#")[0].strip()
+            if not s:
+                continue
+            p = s.split()
+            if len(p) >= 4 and p[2].endswith("lo") and p[3].endswith("hi"):
+                box[p[2][0]] = (float(p[0]), float(p[1]))
+                continue
+            if p[0] in ("Atoms", "Velocities", "Masses"):
+                sec = p[0]
+                continue
+            if sec == "Atoms" and len(p) >= 5:
+                atoms.append((int(p[1]), float(p[2]), float(p[3]), float(p[4])))
+    return box, atoms
+
+
+def b2_site_distance(path):
+    """Mean distance of the atoms to the nearest site of their own B2 sublattice
+    (type 1 = Cu at n*a, type 2 = Zr at (n+1/2)*a; a = L/6 per axis of the
+    current box), after removing the common offset (circular mean per axis)."""
+    box, atoms = read_data_file(path)
+    assert len(atoms) == N_ATOMS, (path, len(atoms))
+    ncell = 6
+    a = [(box[c][1] - box[c][0]) / ncell for c in "xyz"]
+    lo = [box[c][0] for c in "xyz"]
+    frac = []      # per atom, per axis: position in units of a relative to its sublattice
+    for t, *x in atoms:
+        shift = 0.0 if t == 1 else 0.5
+        frac.append([(x[d] - lo[d]) / a[d] - shift for d in range(3)])
+    off = []
+    for d in range(3):
+        sc = sum(math.sin(2 * math.pi * f[d]) for f in frac)
+        cc = sum(math.cos(2 * math.pi * f[d]) for f in frac)
+        off.append(math.atan2(sc, cc) / (2 * math.pi))
+    dists = []
+    for f in frac:
+        r2 = 0.0
+        for d in range(3):
+            u = f[d] - off[d]
+            u -= round(u)
+            r2 += (u * a[d]) ** 2
+        dists.append(math.sqrt(r2))
+    by_type = {1: [], 2: []}
+    for (t, *_), r in zip(atoms, dists):
+        by_type[t].append(r)
+    return {"mean_distance_A": sum(dists) / len(dists),
+            "mean_distance_Cu_A": sum(by_type[1]) / len(by_type[1]),
+            "mean_distance_Zr_A": sum(by_type[2]) / len(by_type[2]),
+            "a_cell_A": sum(a) / 3, "offset_removed_A": [o * aa for o, aa in zip(off, a)]}
+
+
+def minimized(seed):
+    p = os.path.join(HERE, f"log_min_{seed}.lammps")
+    if not os.path.exists(p):
+        return None
+    m = None
+    for line in open(p):
+        if line.startswith("MINIMIZED"):
+            m = line.split()
+    if not m:
+        return None
+    return {"E_per_atom_eV": float(m[2]), "V_per_atom_A3": float(m[3]), "pressure_bar": float(m[4])}
 
 
 def mean_sem(xs):
@@ -209,7 +284,8 @@ def lammps_version():
 def main():
     seeds = [s for s in SEEDS
              if glob.glob(os.path.join(HERE, f"quench_{s}.dat*"))
-             and glob.glob(os.path.join(HERE, f"hold_{s}.dat*"))]
+             and glob.glob(os.path.join(HERE, f"hold_{s}.dat*"))
+             and glob.glob(os.path.join(HERE, f"glass_{s}.data*"))]
     if not seeds:
         sys.exit("no replica output found")
     reps = []
@@ -231,7 +307,6 @@ def main():
                                "E_per_atom": at_T(bins, "E_per_atom", T0)}
         reps.append({
             "seed": s, "bins": bins, "fit_V": fits["V"], "fit_E": fits["E"],
-            "fit_V_fullscan": fits["V_fullscan"], "fit_E_fullscan": fits["E_fullscan"],
             "hold_300K": {"density_g_cm3": rho, "density_mean_of_samples_g_cm3": rho_samples,
                           "V_per_atom": vbar / N_ATOMS,
                           "E_per_atom": sum(r[3] for r in hs) / len(hs) / N_ATOMS,
@@ -239,6 +314,9 @@ def main():
                           "pressure_bar_mean": sum(r[4] for r in hs) / len(hs),
                           "n_samples": len(hs)},
             "liquid": liquid,
+            "b2_site_distance": {"end_of_melt_3500K": b2_site_distance(os.path.join(HERE, f"melt_{s}.data")),
+                                 "end_of_hold_300K": b2_site_distance(os.path.join(HERE, f"glass_{s}.data"))},
+            "minimized_0K": minimized(s),
             "wall_time_s": wt, "loop_times_s": loops,
         })
 
@@ -280,21 +358,25 @@ def main():
         "liquid_E_per_atom_1500K_eV": agg(["liquid", "1500", "E_per_atom"]),
         "liquid_V_per_atom_1900K_A3": agg(["liquid", "1900", "V_per_atom"]),
         "liquid_E_per_atom_1900K_eV": agg(["liquid", "1900", "E_per_atom"]),
-        "Tg_V_K_fullscan_330_1870": agg(["fit_V_fullscan", "Tg"]),
-        "Tg_E_K_fullscan_330_1870": agg(["fit_E_fullscan", "Tg"]),
+        "b2_site_distance_end_of_melt_A": agg(["b2_site_distance", "end_of_melt_3500K", "mean_distance_A"]),
+        "b2_site_distance_end_of_hold_A": agg(["b2_site_distance", "end_of_hold_300K", "mean_distance_A"]),
     }
 
     # Supplementary (NOT part of the protocol): sensitivity of the hinge Tg to the
-    # upper end of the fitted window (bin centres <= Tmax; Tg scanned 400..min(1500, Tmax-100)).
+    # upper end of the fitted window (bin centres in [300, Tmax]; Tg scanned, as in the protocol,
+    # from the second-lowest to the second-highest fitted bin centre, i.e. 330..Tmax-30).
     sens = []
     for tmax in (1900, 1700, 1500, 1300, 1100):
-        row = {"T_fit_max_K": tmax, "Tg_scan_K": [TG_LO, min(TG_HI, tmax - 100)]}
+        row = {"T_fit_max_K": tmax, "Tg_scan_K": [330, tmax - 30]}
         fa = fit_both(curve, tmax)
         for name in ("V", "E"):
-            per = [fit_both(r["bins"], tmax)[name]["Tg"] for r in reps]
+            pf = [fit_both(r["bins"], tmax)[name] for r in reps]
+            per = [x["Tg"] for x in pf]
+            row[f"Tg_{name}_at_scan_edge"] = [x["at_scan_edge"] for x in pf]
             row[f"Tg_{name}_replicas"] = mean_sem(per)
             row[f"Tg_{name}_per_replica"] = per
             row[f"Tg_{name}_averaged_curve"] = fa[name]["Tg"]
+            row[f"Tg_{name}_averaged_curve_1sigma"] = [fa[name]["Tg_low"], fa[name]["Tg_high"]]
         sens.append(row)
 
     # Supplementary: local slopes of the replica-averaged curve, LSQ line through
@@ -328,7 +410,8 @@ def main():
         "lammps_log_banner": first_log,
         "run_date_utc": run_dates,
         "commands": ["nice -n 5 lmp -var seed SEED -in in.cuzr_quench -log log_SEED.lammps -screen none  "
-                     "(SEED=1001..1005, one at a time; LAMMPS_POTENTIALS=/usr/share/lammps/potentials)",
+                     "(one seed at a time; LAMMPS_POTENTIALS=/usr/share/lammps/potentials)",
+                     "nice -n 5 lmp -var seed SEED -in in.cuzr_minimize -log log_min_SEED.lammps -screen none",
                      "python3 analyze_quench.py", "or simply: ./run_all.sh"],
         "protocol": {
             "potential": {"file": "CuZr_mm.eam.fs", "pair_style": "eam/fs",
@@ -339,22 +422,23 @@ def main():
             "masses_amu": {"Cu": M_CU, "Zr": M_ZR},
             "units": "metal", "atom_style": "atomic", "timestep_ps": 0.001, "neighbor": "2.0 bin",
             "seeds": seeds,
-            "velocity": "velocity all create 2000.0 SEED mom yes rot no dist gaussian",
-            "melt": "fix npt temp 2000 2000 0.1 iso 0 0 1.0, 20000 steps (steps 0..20000)",
-            "quench": "fix npt temp 2000 300 0.1 iso 0 0 1.0, 170000 steps (steps 20000..190000), 10 K/ps = 1e13 K/s",
-            "hold": "fix npt temp 300 300 0.1 iso 0 0 1.0, 20000 steps (steps 190000..210000)",
+            "velocity": "velocity all create 3500.0 SEED mom yes rot no dist gaussian",
+            "melt": "fix npt temp 3500 3500 0.1 iso 0 0 1.0, 20000 steps (steps 0..20000); write_data melt_SEED.data",
+            "quench": "fix npt temp 2000 300 0.1 iso 0 0 1.0, 170000 steps (steps 20000..190000), 10 K/ps = 1e13 K/s; "
+                      "the target ramps from 2000 K at the first step, and the thermostat cools the 3500 K liquid to ~2000 K within ~0.5 ps",
+            "hold": "fix npt temp 300 300 0.1 iso 0 0 1.0, 20000 steps (steps 190000..210000); write_data glass_SEED.data",
             "sampling": "fix ave/time 100 1 100 (instantaneous values every 100 steps): temp, vol, pe, press",
             "target_temperature": "T = 2000 - 0.01*(step - 20000) K (integer); ramp samples are steps 20100..190000 "
                                   "(T = 1999..300 K, 1700 samples); the step-20000 sample is the end of the melt",
             "binning": "20 K bins of T with origin 300 K: bin k = floor((T-300)/20), abscissa = bin centre 310+20k; "
                        "85 bins of 20 samples (centres 310..1990 K). The fit uses the 80 bins with centre in "
-                       "[300, 1900] K (310..1890), dropping the first 100 K of the ramp. Identical to kprop's "
+                       "[300, 1900] K (310..1890), i.e. [final_temperature, quench start - 100 K]. Identical to kprop's "
                        "bin_by_temperature(origin = final_temperature) and default fit_range; kprop's samples sit "
                        "at the midpoint target of each 100-step piece (T+0.5), which falls in the same bin",
             "fit": "continuous hinge y = a + b1*min(T-Tg,0) + b2*max(T-Tg,0), unweighted least squares over the "
-                   "fitted bins, Tg scanned 400..1500 K on a 1 K grid, minimum SSR (ties -> lowest Tg). "
-                   "Tg_low..Tg_high: grid Tg with SSR-SSR_min <= SSR_min/(n-3) (as kprop). "
-                   "*_fullscan: same fit with the kprop default scan, second-lowest..second-highest bin centre (330..1870 K)",
+                   "fitted bins, Tg scanned on a 1 K grid from the second-lowest to the second-highest fitted bin centre "
+                   "(330..1870 K, kprop default), minimum SSR (ties -> lowest Tg). "
+                   "Tg_low..Tg_high: grid Tg with SSR-SSR_min <= SSR_min/(n-3) (as kprop)",
             "liquid_values": "V/atom and E/atom at 1500 and 1900 K: linear interpolation of the binned curve between "
                              "the bin centres 1490/1510 and 1890/1910 K (= mean of the two 20 K bins, i.e. of "
                              "1480..1519 and 1880..1919 K)",
@@ -366,11 +450,22 @@ def main():
                           "slopes": "per K", "density": "g/cm^3", "pressure": "bar"},
         },
         "summary": summary,
-        "fit_replica_averaged_curve": {"V": avg["V"], "E": avg["E"],
-                                       "V_fullscan": avg["V_fullscan"], "E_fullscan": avg["E_fullscan"],
-                                       "expansion": alpha},
+        "fit_replica_averaged_curve": {"V": avg["V"], "E": avg["E"], "expansion": alpha},
+        "structure_check": {
+            "note": "mean distance of atoms to the nearest site of their own B2 sublattice (Cu: n*a, Zr: (n+1/2)*a, "
+                    "a = L/6 of the current box per axis) after removing the common offset; B2 crystal < 0.5 A, "
+                    "liquid/glass ~1.5 A or more. The previous protocol (2000 K melt) gave 0.38 A at the end of the melt",
+            "per_replica": {str(r["seed"]): {"end_of_melt_3500K_A": r["b2_site_distance"]["end_of_melt_3500K"]["mean_distance_A"],
+                                             "end_of_hold_300K_A": r["b2_site_distance"]["end_of_hold_300K"]["mean_distance_A"]}
+                            for r in reps}},
+        "minimized_0K": {
+            "note": "final hold configuration minimised with min_style cg, fix box/relax iso 0.0, etol 0, ftol 1e-8 "
+                    "(in.cuzr_minimize); the P2/m crystal produced by the previous (unmelted) protocol had "
+                    "E = -5.0534 eV/atom, V = 17.36 A^3/atom; relaxed perfect B2: E = -5.0153 eV/atom, V = 16.958 A^3/atom",
+            "per_replica": {str(r["seed"]): r["minimized_0K"] for r in reps if r["minimized_0K"]}},
         "supplementary_fit_window_sensitivity": {
-            "note": "NOT part of the protocol; hinge Tg when only bins with centre <= T_fit_max_K are fitted",
+            "note": "NOT part of the protocol; hinge Tg when only bins with centre in [300, T_fit_max_K] are "
+                    "fitted, Tg scanned from the second-lowest to the second-highest fitted bin centre",
             "rows": sens},
         "supplementary_local_slopes_200K": local,
         "per_replica": [{k: v for k, v in r.items() if k != "bins"} for r in reps],
@@ -378,7 +473,7 @@ def main():
         "wall_time_per_replica_s": {str(r["seed"]): r["wall_time_s"] for r in reps},
         "wall_time_mean_s": sum(wts) / len(wts) if wts else None,
         "wall_time_note": "LAMMPS 'Total wall time'; serial LAMMPS (1 MPI rank, 1 OpenMP thread) at nice 5 on a "
-                          "2-core machine shared with a concurrent compile; indicative only",
+                          "2-core machine shared with other work; indicative only",
     }
     with open(os.path.join(HERE, "cuzr_quench_reference.json"), "w") as f:
         json.dump(out, f, indent=1)
@@ -386,7 +481,7 @@ def main():
 
     print(f"replicas: {seeds}   lammps: {out['lammps_version']}")
     print(f"{'seed':>6} {'Tg_V':>6} {'Tg_E':>6} {'bV_gl':>10} {'bV_liq':>10} {'bE_gl':>10} {'bE_liq':>10}"
-          f" {'rho300':>8} {'V300':>8} {'E300':>9} {'wall_s':>7}  Tg_V/Tg_E full scan, 1-sigma ranges")
+          f" {'rho300':>8} {'V300':>8} {'E300':>9} {'wall_s':>7}  site distance, 1-sigma ranges")
     for r in reps:
         fv, fe = r["fit_V"], r["fit_E"]
         print(f"{r['seed']:>6} {fv['Tg']:>6} {fe['Tg']:>6} "
@@ -394,19 +489,23 @@ def main():
               f"{fe['slope_glass']:>10.4e} {fe['slope_liquid']:>10.4e} "
               f"{r['hold_300K']['density_g_cm3']:>8.4f} {r['hold_300K']['V_per_atom']:>8.4f} "
               f"{r['hold_300K']['E_per_atom']:>9.5f} {str(r['wall_time_s']):>7}  "
-              f"{r['fit_V_fullscan']['Tg']}/{r['fit_E_fullscan']['Tg']}  "
+              f"site d melt/glass {r['b2_site_distance']['end_of_melt_3500K']['mean_distance_A']:.3f}/"
+              f"{r['b2_site_distance']['end_of_hold_300K']['mean_distance_A']:.3f} A  "
               f"V[{fv['Tg_low']},{fv['Tg_high']}] E[{fe['Tg_low']},{fe['Tg_high']}]")
     for k, v in summary.items():
         print(f"  {k:34s} {v['mean']:.6g} +- {v['sem']:.2g}")
     print(f"  replica-averaged curve: Tg_V = {avg['V']['Tg']} K [{avg['V']['Tg_low']},{avg['V']['Tg_high']}], "
-          f"Tg_E = {avg['E']['Tg']} K [{avg['E']['Tg_low']},{avg['E']['Tg_high']}]; full scan "
-          f"{avg['V_fullscan']['Tg']} / {avg['E_fullscan']['Tg']} K; alpha_V glass/liquid "
+          f"Tg_E = {avg['E']['Tg']} K [{avg['E']['Tg_low']},{avg['E']['Tg_high']}]; alpha_V glass/liquid "
           f"{alpha['alpha_V_glass_per_K']:.3e}/{alpha['alpha_V_liquid_per_K']:.3e} 1/K")
     print("  supplementary window sensitivity (Tmax: Tg_V mean+-sem [avg curve] | Tg_E mean+-sem [avg curve]):")
     for r in sens:
         print(f"    {r['T_fit_max_K']}: {r['Tg_V_replicas']['mean']:.0f} +- {r['Tg_V_replicas']['sem']:.0f} "
               f"[{r['Tg_V_averaged_curve']}] | {r['Tg_E_replicas']['mean']:.0f} +- {r['Tg_E_replicas']['sem']:.0f} "
-              f"[{r['Tg_E_averaged_curve']}]   per replica V {r['Tg_V_per_replica']} E {r['Tg_E_per_replica']}")
+              f"[{r['Tg_E_averaged_curve']}]   per replica V {r['Tg_V_per_replica']} E {r['Tg_E_per_replica']} "
+              f"edge V {r['Tg_V_at_scan_edge']} E {r['Tg_E_at_scan_edge']}")
+    for r in reps:
+        if r["minimized_0K"]:
+            print(f"  0 K minimised glass seed {r['seed']}: {r['minimized_0K']}")
     for l in local:
         print(f"    local {l['T_from']:.0f}-{l['T_to']:.0f} K: dV/dT {l['dV_dT_A3_per_atom_K']:.3e}  "
               f"dE/dT {l['dE_dT_eV_per_atom_K']:.3e}")
