@@ -39,38 +39,27 @@ struct Run {
   std::vector<double> temperature;            // K
 };
 
-// The time-averaged structure of an unstrained run: positions unwrapped
-// between samples (minimum image), averaged, the centre-of-mass drift
-// removed; the cell is fixed (NVT).
+// The time-averaged structure of an unstrained run, from the unwrapped
+// positions (Atoms::unwrapped_positions: image flags) of its samples with
+// the centre-of-mass drift removed; the cell is fixed (NVT).
 struct MeanPositions {
-  Structure first;
-  std::vector<Vec3> last, shift, sum;
+  std::vector<Vec3> first, sum;
   int count = 0;
-  void add(const Structure& s) {
+  void add(const std::vector<Vec3>& r) {
     if (count == 0) {
-      first = s;
-      last = s.positions;
-      shift.assign(s.size(), Vec3::Zero());
-      sum.assign(s.size(), Vec3::Zero());
+      first = r;
+      sum.assign(r.size(), Vec3::Zero());
     }
-    const Mat3 inv = s.cell.inverse();
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      Vec3 f = (s.positions[i] - last[i]).transpose() * inv;
-      for (int d = 0; d < 3; ++d) f[d] -= std::round(f[d]);
-      shift[i] += (f.transpose() * s.cell).transpose();
-      last[i] = s.positions[i];
-      sum[i] += first.positions[i] + shift[i];
-    }
+    for (std::size_t i = 0; i < r.size(); ++i) sum[i] += r[i];
     ++count;
   }
-  Structure mean() const {
-    Structure m = first;
+  Structure mean(Structure frame) const {
     Vec3 drift = Vec3::Zero();
-    for (std::size_t i = 0; i < sum.size(); ++i) drift += sum[i] / count - first.positions[i];
+    for (std::size_t i = 0; i < sum.size(); ++i) drift += sum[i] / count - first[i];
     drift /= static_cast<double>(std::max<std::size_t>(sum.size(), 1));
-    for (std::size_t i = 0; i < sum.size(); ++i) m.positions[i] = sum[i] / count - drift;
-    m.velocities.clear();
-    return m;
+    for (std::size_t i = 0; i < sum.size(); ++i) frame.positions[i] = sum[i] / count - drift;
+    frame.velocities.clear();
+    return frame;
   }
 };
 
@@ -216,25 +205,26 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
     const long n = std::min(every, total - step);
     dyn.run(n);
     step += n;
+    const bool sampling = step > equilibration;
     for (int k = 0; k < nsys; ++k) {
       const Thermo th = dyn.thermo(k);
-      const Run& r = runs[k];
+      Run& r = runs[k];
       check_not_blown_up(th, temps[r.item], step, md.timestep * 1e3,
                          fmt::format("{} at {} K ({})", items[r.item].label, temps[r.item],
                                      r.component < 0 ? std::string("unstrained")
                                                      : fmt::format("e_{} = {:+g}", voigt::kNames[r.component], r.strain)));
+      if (!sampling) continue;
+      const Vec6 v = voigt::from_tensor(th.stress);
+      for (int a = 0; a < 6; ++a) r.stress[a].push_back(v[a]);
+      r.temperature.push_back(th.temperature);
     }
-    if (step > equilibration) {
-      for (int k = 0; k < nsys; ++k) {
-        const Thermo th = dyn.thermo(k);
-        const Vec6 v = voigt::from_tensor(th.stress);
-        for (int a = 0; a < 6; ++a) runs[k].stress[a].push_back(v[a]);
-        runs[k].temperature.push_back(th.temperature);
-      }
-      const std::vector<Structure> frames = atoms.to_structures(unstrained);
-      for (std::size_t it = 0; it < items.size(); ++it) mean[it].add(frames[it]);
-      if (fluctuation && (step - equilibration) % born_every < every) {
-        const auto samples = born_term(born_calc, frames, delta);
+    // Positions (a device->host copy) only every born_every steps: the mean
+    // structure and the Born term.
+    if (sampling && (step - equilibration) % born_every < every) {
+      const auto unwrapped = atoms.unwrapped_positions(unstrained);
+      for (std::size_t it = 0; it < items.size(); ++it) mean[it].add(unwrapped[it]);
+      if (fluctuation) {
+        const auto samples = born_term(born_calc, atoms.to_structures(unstrained), delta);
         for (std::size_t it = 0; it < items.size(); ++it) born[it].push_back(samples[it]);
       }
     }
@@ -321,7 +311,7 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
           in.label, T, residual));
 
     // The point group of the time-averaged structure.
-    const Structure avg = mean[it].mean();
+    const Structure avg = mean[it].mean(items[it].structure);
     ElasticResult symmetry;
     symmetry.standard_rotation = Mat3::Identity();
     find_point_group(avg, symprec, symmetry);
@@ -438,7 +428,8 @@ void register_elastic_temperature(PropertyRegistry& registry) {
       integer("steps", nullptr, "sampled NVT steps per run", 10),
       optional(integer("equilibration", nullptr, "NVT steps before sampling (default steps/5)")),
       integer("sample_every", 10, "steps between stress samples", 1),
-      integer("born_every", 50, "steps between Born-term evaluations (13 stress evaluations of the unstrained cell)",
+      integer("born_every", 50, "steps between Born-term evaluations (13 stress evaluations of the unstrained cell) "
+                            "and samples of the mean structure",
               1),
       number("born_strain", 1e-5, "", "strain step of the central differences of the Born term", 0, true, 1e-3),
       integer("blocks", 10, "blocks of the block averages", 2, 1000),

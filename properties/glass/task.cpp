@@ -127,32 +127,35 @@ TaskResult run(const ojson& s, const std::vector<TaskInput>& items, TaskContext&
       check_not_blown_up(dyn.thermo(k), t_ref, step, dt * 1e3,
                          fmt::format("{} replica {} ({})", items[owner[k]].label, k % replicas + 1, stage));
   };
-  // Melt, following every atom's displacement (minimum image between
-  // samples): a liquid's atoms leave their sites, a superheated crystal's
-  // do not (MSD below (2 Å)^2 after the melt: the task fails).
+  // Melt. Every atom's displacement over it comes from the unwrapped
+  // fractional coordinates (image flags: Atoms::unwrapped_positions) at its
+  // start and end, taken in the final cell so the barostat's affine change
+  // does not count: a liquid's atoms leave their sites, a superheated
+  // crystal's do not (MSD below (2 Å)^2: the task fails).
   std::vector<int> all(nsys);
   for (int k = 0; k < nsys; ++k) all[k] = k;
-  std::vector<Structure> prev = atoms.to_structures(all);
-  std::vector<std::vector<Vec3>> moved(nsys);
-  for (int k = 0; k < nsys; ++k) moved[k].assign(prev[k].size(), Vec3::Zero());
+  auto fractional = [&](const std::vector<std::vector<Vec3>>& u) {
+    std::vector<std::vector<Vec3>> f(u.size());
+    for (int k = 0; k < nsys; ++k) {
+      const Mat3 inv = box_cell(atoms.box(k)).inverse();
+      for (const Vec3& r : u[k]) f[k].push_back((r.transpose() * inv).transpose());
+    }
+    return f;
+  };
+  const auto melt_start = fractional(atoms.unwrapped_positions(all));
   for (long done = 0; done < melt_steps;) {
-    const long n = std::min(every, melt_steps - done);
+    const long n = std::min(every * 10, melt_steps - done);
     dyn.run(n);
     done += n;
     step += n;
     check(t_melt, "melt");
-    const std::vector<Structure> now = atoms.to_structures(all);
-    for (int k = 0; k < nsys; ++k) {
-      const Mat3 inv = now[k].cell.inverse();
-      for (std::size_t i = 0; i < now[k].size(); ++i) {
-        Vec3 f = (now[k].positions[i] - prev[k].positions[i]).transpose() * inv;
-        for (int d = 0; d < 3; ++d) f[d] -= std::round(f[d]);
-        moved[k][i] += (f.transpose() * now[k].cell).transpose();
-      }
-    }
-    prev = now;
-    if (done % (every * 10) < every) ctx.progress(step, total, fmt::format("melt at {:g} K", t_melt));
+    ctx.progress(step, total, fmt::format("melt at {:g} K", t_melt));
   }
+  const auto melt_end = fractional(atoms.unwrapped_positions(all));
+  std::vector<std::vector<Vec3>> moved(nsys);
+  for (int k = 0; k < nsys; ++k)
+    for (std::size_t i = 0; i < melt_end[k].size(); ++i)
+      moved[k].push_back(((melt_end[k][i] - melt_start[k][i]).transpose() * box_cell(atoms.box(k))).transpose());
   std::vector<double> melt_msd(nsys, 0.0);
   for (int k = 0; k < nsys; ++k) {
     Vec3 mean = Vec3::Zero();
