@@ -63,7 +63,7 @@ void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
     out_.virial = Kokkos::View<double* [6]>("virial_atom", n);
   }
   out_.force = atoms.f;
-  if (list_.needs_rebuild(atoms)) list_.build(atoms);
+  list_.update(atoms);
   potential_->compute(atoms, list_, element_of_type_,
                       ComputeRequest{virial, virial && per_atom_virial}, out_);
 

@@ -9,9 +9,23 @@
 // of the cell's shape, size about (cutoff + skin)/2); the stencil along
 // direction d spans ceil(R nb_d / w_d) bins on each side, w_d the
 // perpendicular cell width, which covers every point within R of the atom.
+// Bins that cannot hold a point within R of the atom are skipped (a lower
+// bound on the distance from the atom to the bin, below).
+//
+// A list stays valid while no pair outside R at the build can have come
+// within the cutoff. Pairs are stored as (j, image), so after a homogeneous
+// cell change h0 -> h (F = h0^{-1} h, row vectors) and atom moves,
+//   r'_ij = r_ij F + d_j - d_i,   d_i = x_i - x0_i F,
+// and |r'_ij| >= sigma_min(F) |r_ij| - |d_i| - |d_j|. A system's list is kept
+// while sigma_min(F) (r_c + skin) - 2 max_i |d_i| >= r_c: the LAMMPS rule
+// (no atom moved more than skin/2) when the cell is unchanged, and a strain
+// of |eps| ~ skin / (r_c + skin) with no rebuild. Only the systems whose list
+// went stale are rebuilt.
 #pragma once
 
 #include <Kokkos_Core.hpp>
+
+#include <vector>
 
 #include "core/atoms.hpp"
 #include "core/kokkos_compat.hpp"
@@ -44,17 +58,22 @@ class NeighborList {
   NeighborList() = default;
   NeighborList(double cutoff, NeighborOptions opt) : cutoff_(cutoff), opt_(opt) {}
 
-  // Wraps atoms into their cells along periodic directions (updating image
-  // flags), then builds the list for cutoff + skin.
+  // Rebuilds the lists of the systems that are stale (stale_systems) and
+  // keeps the others; returns how many systems were rebuilt.
+  int update(Atoms& atoms);
+  // Rebuilds every system: wraps atoms into their cells along periodic
+  // directions (updating image flags), then lists pairs within cutoff + skin.
   void build(Atoms& atoms);
-  // True if the list is stale: never built, atoms or cells changed, or an
-  // atom moved more than skin/2 since the last build.
+  // stale[s] != 0 when system s needs a rebuild: never built, the batch's
+  // layout or s's periodicity changed, or the criterion above fails.
+  std::vector<char> stale_systems(const Atoms& atoms) const;
   bool needs_rebuild(const Atoms& atoms) const;
 
   NeighborKind kind() const { return opt_.kind; }
   double cutoff() const { return cutoff_; }
   double skin() const { return opt_.skin; }
-  int builds() const { return builds_; }
+  int builds() const { return builds_; }                     // calls that rebuilt anything
+  long long systems_built() const { return systems_built_; }  // systems rebuilt in all
 
   // Neighbors of i: neighbors(i, k), k < count(i); image(i, k) is the packed
   // ImageShift of that neighbor. The displacement r_ij = x_j + n h - x_i.
@@ -65,10 +84,16 @@ class NeighborList {
  private:
   double cutoff_ = 0;
   NeighborOptions opt_;
+  void rebuild(Atoms& atoms, std::vector<char> stale);
+
   int builds_ = 0;
-  int capacity_ = 32;
+  long long systems_built_ = 0;
+  int capacity_ = 0;
   Kokkos::View<double* [3]> x_at_build_;
   std::vector<Box> boxes_at_build_;
+  std::vector<int> first_at_build_;
+  // Scratch of the build, kept between builds (no allocation per build).
+  Kokkos::View<int*> atom_bin_, bin_count_, bin_start_, bin_atoms_, todo_;
 };
 
 // r_ij = x_j + shift - x_i for neighbor k of atom i (device).
