@@ -55,7 +55,7 @@ void Calculator::map_species(const Atoms& atoms) {
   mapped_species_ = atoms.species();
 }
 
-void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
+void Calculator::prepare(Atoms& atoms) {
   map_species(atoms);
   const int n = atoms.natoms();
   if (static_cast<int>(out_.energy.extent(0)) != n) {
@@ -64,8 +64,21 @@ void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
   }
   out_.force = atoms.f;
   list_.update(atoms);
-  potential_->compute(atoms, list_, element_of_type_,
-                      ComputeRequest{virial, virial && per_atom_virial}, out_);
+}
+
+void Calculator::compute_forces(Atoms& atoms) {
+  prepare(atoms);
+  ComputeRequest request;
+  request.energy = false;
+  potential_->compute(atoms, list_, element_of_type_, request, out_);
+}
+
+void Calculator::compute(Atoms& atoms, bool virial, bool per_atom_virial) {
+  prepare(atoms);
+  ComputeRequest request;
+  request.virial = virial;
+  request.per_atom_virial = virial && per_atom_virial;
+  potential_->compute(atoms, list_, element_of_type_, request, out_);
 
   // Per-system sums, one team per system: deterministic on every backend.
   const int nsys = atoms.nsystems();

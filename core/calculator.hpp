@@ -29,6 +29,10 @@ class Calculator {
   // stresses) when `virial`; per-atom virials (LAMMPS's stress/atom split)
   // only when `per_atom_virial`. Writes forces into atoms.f.
   void compute(Atoms& atoms, bool virial = true, bool per_atom_virial = false);
+  // Forces alone, into atoms.f (MD steps whose energy and stress nobody
+  // reads; LAMMPS's eflag = vflag = 0): energy(), virial() and the per-atom
+  // energies keep the values of the last compute().
+  void compute_forces(Atoms& atoms);
 
   double energy(int s) const { return energy_[s]; }          // eV
   const std::vector<double>& energies() const { return energy_; }
@@ -67,6 +71,7 @@ class Calculator {
 
  private:
   void map_species(const Atoms& atoms);
+  void prepare(Atoms& atoms);
 
   std::shared_ptr<Potential> potential_;
   NeighborList list_;

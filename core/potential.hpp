@@ -19,6 +19,10 @@ namespace kprop {
 
 struct ComputeRequest {
   bool virial = false;  // fill ComputeOutput::virial
+  // Fill ComputeOutput::energy. When false (MD steps between thermo output)
+  // a potential may leave it as it is and skip the energy terms it does not
+  // need for the forces (LAMMPS's eflag = 0).
+  bool energy = true;
   // Split every interaction's virial among its atoms (LAMMPS's per-atom
   // stress). When false only the per-system sums of ComputeOutput::virial
   // are meaningful, which lets half-list kernels skip scattering to j.

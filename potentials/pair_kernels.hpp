@@ -8,7 +8,8 @@
 // so that the force on i is fpair * (x_i - x_j), and phi its energy. Many-body
 // potentials whose force is pairwise once a per-atom quantity is known (EAM's
 // F'(rho)) use the same loop with that quantity inside the functor.
-// Per-atom energies and virials take half of every pair (as LAMMPS does):
+// Per-atom energies (only when asked: Energy) and virials take half of every
+// pair (as LAMMPS does):
 // W_i += 1/2 (x_i - x_j) (x) (x_i - x_j) fpair. Without per-atom virials a
 // half list puts the whole pair virial on i: the per-system sums are the same.
 #pragma once
@@ -20,7 +21,7 @@
 
 namespace kprop {
 
-template <class Pair, bool Virial>
+template <class Pair, bool Virial, bool Energy>
 struct PairFullKernel {
   Pair pair;
   Kokkos::View<double* [3]> x, f;
@@ -44,7 +45,7 @@ struct PairFullKernel {
       double phi, fpair;
       pair(i, j, ei, ej, r2, phi, fpair);
       for (int d = 0; d < 3; ++d) fi[d] -= fpair * r[d];
-      ei_sum += 0.5 * phi;
+      if (Energy) ei_sum += 0.5 * phi;
       if (Virial) {
         const double h = 0.5 * fpair;
         wi[0] += h * r[0] * r[0];
@@ -56,14 +57,14 @@ struct PairFullKernel {
       }
     }
     for (int d = 0; d < 3; ++d) f(i, d) = fi[d];
-    e(i) = ei_sum;
+    if (Energy) e(i) = ei_sum;
     if (Virial)
       for (int c = 0; c < 6; ++c) w(i, c) = wi[c];
   }
 };
 
-template <class Pair, bool Virial, bool PerAtomVirial, class FScatter, class EScatter,
-          class WScatter>
+template <class Pair, bool Virial, bool PerAtomVirial, bool Energy, class FScatter,
+          class EScatter, class WScatter>
 struct PairHalfKernel {
   Pair pair;
   Kokkos::View<double* [3]> x;
@@ -94,8 +95,10 @@ struct PairHalfKernel {
         fi[d] -= fpair * r[d];
         fa(j, d) += fpair * r[d];
       }
-      ei_sum += 0.5 * phi;
-      ea(j) += 0.5 * phi;
+      if (Energy) {
+        ei_sum += 0.5 * phi;
+        ea(j) += 0.5 * phi;
+      }
       if (Virial) {
         const double h = PerAtomVirial ? 0.5 * fpair : fpair;
         const double p[6] = {h * r[0] * r[0], h * r[1] * r[1], h * r[2] * r[2],
@@ -106,7 +109,7 @@ struct PairHalfKernel {
       }
     }
     for (int d = 0; d < 3; ++d) fa(i, d) += fi[d];
-    ea(i) += ei_sum;
+    if (Energy) ea(i) += ei_sum;
     if (Virial)
       for (int c = 0; c < 6; ++c) wa(i, c) += wi[c];
   }
@@ -125,12 +128,12 @@ void fill_common(Kernel& k, const Atoms& atoms, const NeighborList& list,
   k.boxes = atoms.boxes;
 }
 
-template <class Pair, bool Virial, bool PerAtomVirial>
+template <class Pair, bool Virial, bool PerAtomVirial, bool Energy>
 void compute_pair_virial(const Pair& pair, const Atoms& atoms, const NeighborList& list,
                          const Kokkos::View<const int*>& element_of_type, ComputeOutput& out) {
   const auto policy = Kokkos::RangePolicy<ExecSpace>(0, atoms.natoms());
   if (list.kind() == NeighborKind::Full) {
-    PairFullKernel<Pair, Virial> k;
+    PairFullKernel<Pair, Virial, Energy> k;
     k.pair = pair;
     fill_common(k, atoms, list, element_of_type);
     k.f = out.force;
@@ -140,19 +143,20 @@ void compute_pair_virial(const Pair& pair, const Atoms& atoms, const NeighborLis
     return;
   }
   Kokkos::deep_copy(out.force, 0.0);
-  Kokkos::deep_copy(out.energy, 0.0);
+  if (Energy) Kokkos::deep_copy(out.energy, 0.0);
   if (Virial) Kokkos::deep_copy(out.virial, 0.0);
   auto fs = Kokkos::Experimental::create_scatter_view(out.force);
-  auto es = Kokkos::Experimental::create_scatter_view(out.energy);
+  auto es = Kokkos::Experimental::create_scatter_view(
+      Energy ? out.energy : Kokkos::View<double*>("no_energy", 0));
   // No virial asked: scatter into an empty view rather than duplicating N x 6.
   auto ws = Kokkos::Experimental::create_scatter_view(
       Virial ? out.virial : Kokkos::View<double* [6]>("no_virial", 0));
-  PairHalfKernel<Pair, Virial, PerAtomVirial, decltype(fs), decltype(es), decltype(ws)> k{
+  PairHalfKernel<Pair, Virial, PerAtomVirial, Energy, decltype(fs), decltype(es), decltype(ws)> k{
       pair, {}, fs, es, ws, {}, {}, {}, {}, {}, {}, {}};
   fill_common(k, atoms, list, element_of_type);
   Kokkos::parallel_for("kprop::pair_half", policy, k);
   Kokkos::Experimental::contribute(out.force, fs);
-  Kokkos::Experimental::contribute(out.energy, es);
+  if (Energy) Kokkos::Experimental::contribute(out.energy, es);
   if (Virial) Kokkos::Experimental::contribute(out.virial, ws);
 }
 
@@ -161,11 +165,13 @@ void compute_pair(const Pair& pair, const Atoms& atoms, const NeighborList& list
                   const Kokkos::View<const int*>& element_of_type, const ComputeRequest& request,
                   ComputeOutput& out) {
   if (request.virial && request.per_atom_virial)
-    compute_pair_virial<Pair, true, true>(pair, atoms, list, element_of_type, out);
+    compute_pair_virial<Pair, true, true, true>(pair, atoms, list, element_of_type, out);
   else if (request.virial)
-    compute_pair_virial<Pair, true, false>(pair, atoms, list, element_of_type, out);
-  else
-    compute_pair_virial<Pair, false, false>(pair, atoms, list, element_of_type, out);
+    compute_pair_virial<Pair, true, false, true>(pair, atoms, list, element_of_type, out);
+  else if (request.energy)
+    compute_pair_virial<Pair, false, false, true>(pair, atoms, list, element_of_type, out);
+  else  // forces alone: MD steps between thermo output
+    compute_pair_virial<Pair, false, false, false>(pair, atoms, list, element_of_type, out);
 }
 
 }  // namespace kprop

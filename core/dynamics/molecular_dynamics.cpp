@@ -589,7 +589,11 @@ void MolecularDynamics::run(long nsteps) {
     } else {
       kick(atoms_, dt, true);
     }
-    compute_forces(barostat_now || barostat_next || last);
+    // Energies and virials only where read (LAMMPS's thermo steps).
+    if (barostat_now || barostat_next || last)
+      compute_forces(true);
+    else
+      calc_.compute_forces(atoms_);
     if (barostat_now) barostat_end();
     kick_and_langevin(atoms_, params_, dk_, dt, settings_.seed, step_, any_langevin_);
     if (any_langevin_ || any_global_)

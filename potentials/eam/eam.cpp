@@ -216,6 +216,7 @@ void Eam::compute(const Atoms& atoms, const NeighborList& list,
 
   // Pass 2: pair forces and energies; then add F_i to each atom's energy.
   compute_pair(EamPair{g, rhor_, z2r_, fp_}, atoms, list, element_of_type, request, out);
+  if (!request.energy) return;
   auto e = out.energy;
   Kokkos::parallel_for(
       "kprop::eam_add_embedding", policy, KOKKOS_LAMBDA(const int i) { e(i) += embed(i); });

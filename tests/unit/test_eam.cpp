@@ -135,6 +135,12 @@ TEST(Eam, HalfAndFullListsAgree) {
   expect_half_equals_full(cu_mishin(), fcc("Cu", 3.615), 1e-11);
 }
 
+TEST(Eam, ForcesWithoutEnergiesAreTheSame) {
+  const Structure cu = sheared_rattled(repeat(fcc("Cu", 3.615, true), 2, 2, 2), 25);
+  expect_forces_only_equal_full(cu_ni(), random_species(cu, {"Cu", "Ni"}, 26));
+  expect_forces_only_equal_full(cu_zr_fs(), sheared_rattled(repeat(b2("Cu", "Zr", 3.26), 2, 2, 2), 27));
+}
+
 TEST(Eam, BatchOfDifferentSystemsEqualsOneByOne) {
   Structure cluster = rattled(repeat(fcc("Cu", 3.615, true), 2, 2, 2), 0.05, 20);
   cluster.pbc = {false, false, false};

@@ -104,6 +104,11 @@ TEST(LennardJones, HalfAndFullListsAgree) {
   expect_half_equals_full(argon(), fcc("Ar", 5.26), 1e-12);
 }
 
+TEST(LennardJones, ForcesWithoutEnergiesAreTheSame) {
+  expect_forces_only_equal_full(
+      argon_krypton(), random_species(rattled(repeat(fcc("Ar", 5.26, true), 2, 2, 2), 0.1, 31), {"Ar", "Kr"}, 32));
+}
+
 TEST(LennardJones, BatchEqualsSystemsOneByOne) {
   Structure cluster = rattled(fcc("Ar", 5.26, true), 0.1, 16);
   cluster.pbc = {false, false, false};
