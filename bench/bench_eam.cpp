@@ -5,7 +5,7 @@
 //                   [--data FILE | --write-data FILE]
 //                   [--potential Cu_mishin1.eam.alloy] [--skin 1.0]
 //                   [--list half|full|both|auto] [--virial on|off|both]
-//                   [--evals 20] [--rounds 5] [--profile] [--sort]
+//                   [--evals 20] [--rounds 5] [--profile] [--sort] [--forces-only]
 //
 // The structure is cells^3 conventional fcc cells (4 cells^3 atoms), every
 // atom displaced uniformly in [-rattle, rattle]^3 (seeded) and wrapped into
@@ -34,6 +34,8 @@
 // --profile adds a per-kernel breakdown (Kokkos tool callbacks) of the first
 // evaluation and of one extra round (timed apart from the samples), and the
 // neighbor-list entries each thread gets under a static schedule.
+// --forces-only times Calculator::compute_forces instead (what an MD step
+// between thermo steps costs: no energies, no sums) for the virial=off runs.
 #include <Kokkos_Core.hpp>
 
 #include <cmath>
@@ -52,6 +54,7 @@ namespace {
 struct Config {
   CalculatorOptions::List list;
   bool virial;
+  bool forces_only;  // Calculator::compute_forces (MD steps without thermo)
 };
 
 const char* list_name(CalculatorOptions::List l) {
@@ -98,13 +101,19 @@ void run(const std::shared_ptr<Potential>& pot, const Structure& s, double skin,
                 double(total) / n, per.c_str(), double(worst) * nt / total);
   }
 
-  calc.compute(atoms, c.virial);  // warm-up
+  const auto evaluate = [&] {
+    if (c.forces_only)
+      calc.compute_forces(atoms);
+    else
+      calc.compute(atoms, c.virial);
+  };
+  evaluate();  // warm-up
   std::vector<double> samples;
   const double cpu0 = cpu_seconds(), wall0 = now();
   for (int r = 0; r < rounds; ++r) {
     Kokkos::fence();
     t0 = now();
-    for (int e = 0; e < evals; ++e) calc.compute(atoms, c.virial);
+    for (int e = 0; e < evals; ++e) evaluate();
     Kokkos::fence();
     samples.push_back((now() - t0) / evals);
   }
@@ -115,15 +124,16 @@ void run(const std::shared_ptr<Potential>& pot, const Structure& s, double skin,
     prof.reset();
     Kokkos::fence();
     t0 = now();
-    for (int e = 0; e < evals; ++e) calc.compute(atoms, c.virial);
+    for (int e = 0; e < evals; ++e) evaluate();
     Kokkos::fence();
     print_profile("repeated evaluations, " + tag, now() - t0, evals);
   }
   const Stats st = stats(samples);
   std::printf(
-      "kprop list=%s%s virial=%s atoms=%d first_s=%.6f eval_s=%.6f min_s=%.6f max_s=%.6f "
+      "kprop list=%s%s virial=%s%s atoms=%d first_s=%.6f eval_s=%.6f min_s=%.6f max_s=%.6f "
       "builds=%d cpu_use=%.0f%% energy_per_atom=%.10f\n",
-      list_name(c.list), sorted ? "/sorted" : "", c.virial ? "on" : "off", atoms.natoms(), first, st.median, st.min,
+      list_name(c.list), sorted ? "/sorted" : "", c.virial ? "on" : "off",
+      c.forces_only ? " forces_only" : "", atoms.natoms(), first, st.median, st.min,
       st.max, calc.neighbors().builds(), 100 * cpu_use, calc.energy(0) / atoms.natoms());
   std::fflush(stdout);
   if (calc.neighbors().builds() != 1)
@@ -178,6 +188,7 @@ int main(int argc, char** argv) {
     const int rounds = args.get("rounds", 5);
     const bool profile = args.flag("profile");
     const bool sort = args.flag("sort");
+    const bool forces_only = args.flag("forces-only");
     args.finish();
 
     Structure s;
@@ -211,7 +222,7 @@ int main(int argc, char** argv) {
     if (virials == "on" || virials == "both") vs.push_back(true);
     if (vs.empty()) throw std::runtime_error("--virial: on, off or both");
     for (auto l : ls)
-      for (bool v : vs) run(pot, s, skin, {l, v}, evals, rounds, profile, sort);
+      for (bool v : vs) run(pot, s, skin, {l, v, forces_only && !v}, evals, rounds, profile, sort);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kprop_bench_eam: %s\n", e.what());
     return 1;

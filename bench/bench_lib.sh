@@ -66,3 +66,24 @@ require_lmp_snap() {
     exit 1
   fi
 }
+
+# Checks $kprop (the binary), $lmp (LAMMPS with eam/alloy), $pot (a potential
+# file) and $python (with ASE and numpy), and makes $kprop and $lmp absolute
+# paths; stops through the calling script's `die`.
+require_kprop_lmp_ase() {
+  [ -x "$kprop" ] || die "no kprop binary at $kprop (build it, or give --kprop BIN / KPROP=BIN)"
+  kprop=$(realpath "$kprop")
+  command -v "$lmp" >/dev/null 2>&1 ||
+    die "LAMMPS not found ('$lmp'): install Debian's lammps package or set LMP=/path/to/lmp"
+  lmp=$(command -v "$lmp")
+  grep -q "eam/alloy" <<<"$("$lmp" -h 2>/dev/null)" || die "$lmp has no pair_style eam/alloy"
+  [ -f "$pot" ] || die "$pot is missing (Debian's lammps-data package)"
+  "$python" -c "import ase, numpy" 2>/dev/null || die "$python cannot import ase and numpy (set PYTHON=...)"
+}
+
+# $work/list.a.txt and list.b.txt: the odd and the even lines of $work/list.txt
+# (the halves that two LAMMPS processes take).
+split_list() {
+  awk 'NR % 2 == 1' "$work/list.txt" >"$work/list.a.txt"
+  awk 'NR % 2 == 0' "$work/list.txt" >"$work/list.b.txt"
+}

@@ -55,19 +55,12 @@ pot=/usr/share/lammps/potentials/CuNi.eam.alloy
 here=$root/bench/eos_many
 die() { echo "eos_vs_lammps.sh: $*" >&2; exit 1; }
 . "$root/bench/bench_lib.sh"
-[ -x "$kprop" ] || die "no kprop binary at $kprop (build it, or give --kprop BIN / KPROP=BIN)"
-kprop=$(realpath "$kprop")
-command -v "$lmp" >/dev/null 2>&1 ||
-  die "LAMMPS not found ('$lmp'): install Debian's lammps package or set LMP=/path/to/lmp"
-lmp=$(command -v "$lmp")
-[ -f "$pot" ] || die "$pot is missing (Debian's lammps-data package)"
-"$python" -c "import ase, numpy" 2>/dev/null || die "$python cannot import ase and numpy (set PYTHON=...)"
+require_kprop_lmp_ase
 
 work=$(mktemp -d /tmp/kprop-eos-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi
 summary=$("$python" "$here/make_cells.py" "$work" --n "$n" --seed "$seed")
-awk 'NR % 2 == 1' "$work/list.txt" >"$work/list.a.txt"
-awk 'NR % 2 == 0' "$work/list.txt" >"$work/list.b.txt"
+split_list
 cat >"$work/eos.toml" <<EOF2
 # bench/eos_vs_lammps.sh: every cell's equation of state, one batch
 [potential]

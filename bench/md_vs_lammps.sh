@@ -8,11 +8,13 @@
 #
 #   bench/md_vs_lammps.sh [--rounds 3] [--cells 20] [--steps 500] [--build DIR]
 #                         [--threads 2] [--ranks 2] [--keep] [--wait-quiet SECONDS]
+#                         [--lammps-style eam/alloy] [--kprop BIN]
 #
 # kprop:  `kprop run` on a generated deck (task md, ensemble nve), OpenMP with
 #         OMP_NUM_THREADS=threads, OMP_PROC_BIND=spread, OMP_PLACES=threads;
 #         the figure is atom_steps_per_second from the task JSON.
-# LAMMPS: mpirun -np ranks lmp -in bench/in.md_bench.lmp (pair eam/alloy);
+# LAMMPS: mpirun -np ranks lmp -in bench/in.md_bench.lmp (pair eam/alloy, or
+#         --lammps-style eam/alloy/opt for the OPT package's kernel);
 #         the figure is natoms x steps / "Loop time".
 # Rounds alternate kprop and LAMMPS; the table gives the median over rounds.
 #
@@ -23,7 +25,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KPROP_BENCH_BUILD:-$root/build-bench}
-rounds=3 cells=20 steps=500 threads=2 ranks=2 keep=0 wait=0
+rounds=3 cells=20 steps=500 threads=2 ranks=2 keep=0 wait=0 pstyle=eam/alloy kprop=
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
@@ -34,17 +36,21 @@ while [ $# -gt 0 ]; do
     --ranks) ranks=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --wait-quiet) wait=$2; shift 2 ;;
+    --lammps-style) pstyle=$2; shift 2 ;;
+    --kprop) kprop=$2; shift 2 ;;
     *) echo "usage: $0 [--rounds N] [--cells N] [--steps N] [--build DIR] [--threads N] [--ranks N]" \
-            "[--keep] [--wait-quiet SECONDS]" >&2
+            "[--keep] [--wait-quiet SECONDS] [--lammps-style STYLE] [--kprop BIN]" >&2
        exit 2 ;;
   esac
 done
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
+if [ -z "$kprop" ]; then  # --kprop BIN: that binary, as it is
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
+  fi
+  cmake --build "$build" -j2 --target kprop >/dev/null
+  kprop=$build/drivers/kprop
 fi
-cmake --build "$build" -j2 --target kprop >/dev/null
-kprop=$build/drivers/kprop
 lmp=${LMP:-lmp}
 mpirun=${MPIRUN:-mpirun}
 pot=/usr/share/lammps/potentials/Cu_mishin1.eam.alloy
@@ -82,7 +88,7 @@ DECK
 
 natoms=$((4 * cells * cells * cells))
 echo "# NVE MD, fcc Cu ($natoms atoms), Cu_mishin1.eam.alloy, 300 K start, 1 fs, $steps steps, skin 1.0 A"
-echo "# kprop: $threads OpenMP threads; LAMMPS: $ranks MPI ranks ($($lmp -h | sed -n "s/^Large-scale[^-]*- \(.*\)/\1/p" | head -1))"
+echo "# kprop: $threads OpenMP threads ($kprop); LAMMPS pair_style $pstyle: $ranks MPI ranks ($($lmp -h | sed -n "s/^Large-scale[^-]*- \(.*\)/\1/p" | head -1))"
 printf "%-6s %16s %16s %8s %10s %10s\n" round kprop_atom_step/s lammps_atom_step/s ratio kprop_nbr lammps_nbr
 k_all=() l_all=()
 for r in $(seq 1 "$rounds"); do
@@ -93,7 +99,7 @@ for r in $(seq 1 "$rounds"); do
   k=$(sed -n 's/^ *"atom_steps_per_second": \([0-9.e+]*\).*/\1/p' "$work/out/md.json" | head -1)
   kn=$(sed -n 's/^ *"neighbor_builds": \([0-9]*\).*/\1/p' "$work/out/md.json" | head -1)
   OMP_NUM_THREADS=1 "$mpirun" -np "$ranks" --oversubscribe "$lmp" -in "$root/bench/in.md_bench.lmp" \
-    -var cells "$cells" -var pot "$pot" -var nsteps "$steps" -var pstyle eam/alloy \
+    -var cells "$cells" -var pot "$pot" -var nsteps "$steps" -var pstyle "$pstyle" \
     -log "$work/lammps.log" >/dev/null 2>&1
   loop=$(sed -n 's/^Loop time of \([0-9.e+-]*\) on.*/\1/p' "$work/lammps.log" | tail -1)
   ln=$(sed -n 's/^Neighbor list builds = \([0-9]*\).*/\1/p' "$work/lammps.log" | tail -1)

@@ -3,10 +3,18 @@
 # (H2O_RPBE-D3 from ../shared/reference/n2p2, Morawietz et al. PNAS 113, 8368
 # (2016): RPBE-D3 water; Hartree/Bohr files read with units = "hartree-bohr"),
 # 1080-atom box (n2p2's example configuration), NVT 300 K (Bussi), 0.5 fs.
-# Reports atom-steps per second of the MD loop. No peer in the same run: no
-# LAMMPS with the n2p2 interface exists on Debian.
+# Reports atom-steps per second of the MD loop (one energy and force
+# evaluation per step). Debian has no LAMMPS with the n2p2 interface; the peer
+# is n2p2's own predictor: with --n2p2 SRC (an n2p2 source tree,
+# github.com/CompPhysVienna/n2p2; its src/ folder), libnnp is built there
+# (make libnnp COMP=gnu, -O3 -fopenmp) unless already built, and
+# bench/nnp_predict_timing.cpp times Prediction::predict() on the same
+# 1080-atom box (symmetry functions, networks, forces; its neighbor list built
+# once, as kprop's MD rarely rebuilds) with OMP_NUM_THREADS = threads and 1.
+# The ratio is kprop atom-steps/s over n2p2 atom-evaluations/s, same threads.
 #
 #   bench/nnp_water.sh [--rounds 3] [--steps 100] [--build DIR] [--threads 2]
+#                      [--n2p2 SRC] [--kprop BIN]
 #
 # Environment: KPROP_BENCH_BUILD (default build-bench), KPROP_SHARED (default
 # ../shared beside the repository).
@@ -15,25 +23,30 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KPROP_BENCH_BUILD:-$root/build-bench}
 shared=${KPROP_SHARED:-$root/../shared}
-rounds=3 steps=100 threads=2
+rounds=3 steps=100 threads=2 n2p2= kprop=
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--steps N] [--build DIR] [--threads N]" >&2; exit 2 ;;
+    --n2p2) n2p2=$(realpath "$2"); shift 2 ;;
+    --kprop) kprop=$2; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--steps N] [--build DIR] [--threads N] [--n2p2 SRC] [--kprop BIN]" >&2
+       exit 2 ;;
   esac
 done
 pot=$shared/reference/n2p2/H2O_RPBE-D3
 [ -f "$pot/input.nn" ] || { echo "$0: $pot not found (set KPROP_SHARED)" >&2; exit 2; }
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
+if [ -z "$kprop" ]; then
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
+  fi
+  cmake --build "$build" -j2 --target kprop >/dev/null
+  kprop=$build/drivers/kprop
 fi
-cmake --build "$build" -j2 --target kprop >/dev/null
 . "$root/bench/bench_lib.sh"
-kprop=$build/drivers/kprop
 
 work=$(mktemp -d /tmp/kprop-nnp-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -81,4 +94,31 @@ for r in $(seq 1 "$rounds"); do
   printf "%-6s %16.4g %10.1f\n" "$r" "$k" "$t"
   all+=("$k")
 done
-printf "%-6s %16.4g\n" median "$(median "${all[@]}")"
+km=$(median "${all[@]}")
+printf "%-6s %16.4g\n" median "$km"
+
+if [ -n "$n2p2" ]; then
+  lib=$n2p2/src/libnnp
+  [ -f "$lib/Prediction.h" ] || { echo "$0: $n2p2 is not an n2p2 source tree (no src/libnnp)" >&2; exit 2; }
+  mkdir -p "$n2p2/include" "$n2p2/lib"  # the makefiles copy into them
+  if [ ! -f "$n2p2/lib/libnnp.a" ]; then
+    (cd "$n2p2/src" && make libnnp COMP=gnu PROJECT_CFLAGS="-O3 -std=c++11 -fopenmp" -j2 >"$work/n2p2.build.log" 2>&1) ||
+      { tail -20 "$work/n2p2.build.log"; exit 1; }
+  fi
+  g++ -O3 -std=c++11 -fopenmp -I"$lib" -I/usr/include/eigen3 -DEIGEN_DONT_PARALLELIZE \
+    "$root/bench/nnp_predict_timing.cpp" "$n2p2/lib/libnnp.a" -o "$work/nnp_predict_timing"
+  mkdir -p "$work/n2p2"
+  cp "$pot"/input.nn "$pot"/scaling.data "$pot"/weights.*.data "$work/n2p2/"
+  cp "$pot/s04_example_1080atoms/input.data" "$work/n2p2/"
+  echo "# n2p2 $(git -C "$n2p2" describe --always 2>/dev/null || echo "(no git)") libnnp, Prediction::predict()"
+  for t in "$threads" 1; do
+    line=$(cd "$work/n2p2" && OMP_NUM_THREADS=$t OMP_PROC_BIND=spread OMP_PLACES=threads \
+      "$work/nnp_predict_timing" 5)
+    sec=$(awk '{ print $10 }' <<<"$line")  # predict() without its neighbor list
+    rate=$(awk -v n="$natoms" -v s="$sec" 'BEGIN { printf "%.4g", n / s }')
+    echo "# n2p2, $t thread(s): $line; $rate atom-evaluations/s"
+    if [ "$t" = "$threads" ]; then
+      echo "kprop/n2p2 ($threads threads): $(awk -v a="$km" -v b="$rate" 'BEGIN { printf "%.2f", a / b }')"
+    fi
+  done
+fi

@@ -72,21 +72,13 @@ here=$root/bench/relax_many
 die() { echo "relax_vs_lammps.sh: $*" >&2; exit 1; }
 . "$root/bench/bench_lib.sh"
 wait_fn=wait_load  # this benchmark waits for a low load average (bench_lib.sh)
-[ -x "$kprop" ] || die "no kprop binary at $kprop (build it, or give --kprop BIN / KPROP=BIN)"
-kprop=$(realpath "$kprop")
-command -v "$lmp" >/dev/null 2>&1 ||
-  die "LAMMPS not found ('$lmp'): install Debian's lammps package or set LMP=/path/to/lmp"
-lmp=$(command -v "$lmp")
-lmp_help=$("$lmp" -h 2>/dev/null) || die "$lmp -h failed"
-grep -q "eam/alloy" <<<"$lmp_help" || die "$lmp has no pair_style eam/alloy"
-[ -f "$pot" ] || die "$pot is missing (Debian's lammps-data package)"
-"$python" -c "import ase, numpy" 2>/dev/null || die "$python cannot import ase and numpy (set PYTHON=...)"
+require_kprop_lmp_ase
+lmp_help=$("$lmp" -h 2>/dev/null)
 
 work=$(mktemp -d /tmp/kprop-relax-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi
 summary=$("$python" "$here/make_structures.py" "$work" --n "$n" --seed "$seed")
-awk 'NR % 2 == 1' "$work/list.txt" >"$work/list.a.txt"
-awk 'NR % 2 == 0' "$work/list.txt" >"$work/list.b.txt"
+split_list
 for alg in cg fire; do
   cat >"$work/$alg.toml" <<EOF
 # bench/relax_vs_lammps.sh: every structure relaxed in atoms and cell, one batch

@@ -68,6 +68,21 @@ KOKKOS_INLINE_FUNCTION int floor_div(int a, int b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+// Bin coordinate k of a stencil offset along one direction, wrapped into
+// [0, nb) with the lattice shift (periodic), or false when it falls outside
+// a non-periodic grid. No division in the usual case |k| within one period.
+KOKKOS_INLINE_FUNCTION bool wrap_bin(int k, int nb, bool pbc, int& wrapped, int& shift) {
+  shift = 0;
+  if (k >= 0 && k < nb) {
+    wrapped = k;
+    return true;
+  }
+  if (!pbc) return false;
+  shift = floor_div(k, nb);
+  wrapped = k - shift * nb;
+  return true;
+}
+
 KOKKOS_INLINE_FUNCTION void bin_coords(const BinGrid& g, const double s[3], int b[3]) {
   for (int d = 0; d < 3; ++d) {
     int k = static_cast<int>(kmath::floor((s[d] - g.lo[d]) * g.scale[d]));
@@ -409,47 +424,60 @@ void NeighborList::rebuild(Atoms& atoms, std::vector<char> stale) {
           // times g.metric, reaches R^2 holds no neighbor.
           const double lim = R2 / g.metric;
           int c = 0;
-          for (int o0 = -g.reach[0]; o0 <= g.reach[0]; ++o0) {
+          // Half list (Newton's third law): the pair (i, j + shift) seen from
+          // i at stencil offset o is seen from j at offset -o, so it is kept
+          // at the lexicographically positive offset only (the loops start
+          // at 0 while the offsets before are zero); at o = 0 (same bin, no
+          // shift) by the lower atom index. Every atom owns half of its
+          // stencil, so threads get equal shares. Wrapping, translation and
+          // bin index are accumulated one direction per loop level.
+          for (int o0 = half ? 0 : -g.reach[0]; o0 <= g.reach[0]; ++o0) {
             const double q0 = bin_gap(o0, u[0]) * g.width[0];
             const double d0 = q0 * q0;
             if (d0 >= lim) continue;
-            for (int o1 = -g.reach[1]; o1 <= g.reach[1]; ++o1) {
+            int b0, s0;
+            if (!wrap_bin(b[0] + o0, g.nb[0], box.pbc[0], b0, s0)) continue;
+            const int o1_lo = half && o0 == 0 ? 0 : -g.reach[1];
+            for (int o1 = o1_lo; o1 <= g.reach[1]; ++o1) {
               const double q1 = bin_gap(o1, u[1]) * g.width[1];
               const double d1 = d0 + q1 * q1;
               if (d1 >= lim) continue;
-              for (int o2 = -g.reach[2]; o2 <= g.reach[2]; ++o2) {
-                // Half list (Newton's third law): the pair (i, j + shift) seen
-                // from i at stencil offset o is seen from j at offset -o, so
-                // it is kept at the lexicographically positive offset only;
-                // at o = 0 (same bin, no shift) by the lower atom index. Every
-                // atom owns half of its stencil, so threads get equal shares.
-                const bool same_bin = o0 == 0 && o1 == 0 && o2 == 0;
-                if (half && !same_bin && !(o0 > 0 || (o0 == 0 && (o1 > 0 || (o1 == 0 && o2 > 0)))))
-                  continue;
+              int b1, s1;
+              if (!wrap_bin(b[1] + o1, g.nb[1], box.pbc[1], b1, s1)) continue;
+              const int row = g.offset + (b0 * g.nb[1] + b1) * g.nb[2];
+              const int o2_lo = half && o0 == 0 && o1 == 0 ? 0 : -g.reach[2];
+              for (int o2 = o2_lo; o2 <= g.reach[2]; ++o2) {
                 const double q2 = bin_gap(o2, u[2]) * g.width[2];
                 if (d1 + q2 * q2 >= lim) continue;
-                const int o[3] = {o0, o1, o2};
-                int bb[3], sh[3];
-                bool inside = true;
-                for (int d = 0; d < 3; ++d) {
-                  bb[d] = b[d] + o[d];
-                  sh[d] = 0;
-                  if (box.pbc[d]) {
-                    sh[d] = floor_div(bb[d], g.nb[d]);
-                    bb[d] -= sh[d] * g.nb[d];
-                  } else if (bb[d] < 0 || bb[d] >= g.nb[d]) {
-                    inside = false;
-                  }
-                }
-                if (!inside) continue;
+                int b2, s2;
+                if (!wrap_bin(b[2] + o2, g.nb[2], box.pbc[2], b2, s2)) continue;
+                const bool same_bin = o0 == 0 && o1 == 0 && o2 == 0;
                 double t[3];
-                box.translation(sh[0], sh[1], sh[2], t);
+                box.translation(s0, s1, s2, t);
                 const double rx = r[0] - t[0], ry = r[1] - t[1], rz = r[2] - t[2];
-                const int code = ImageShift::pack(sh[0], sh[1], sh[2]);
-                const int bin = bin_index(g, bb);
-                for (int p = bin_start(bin); p < bin_start(bin + 1); ++p) {
+                const int code = ImageShift::pack(s0, s1, s2);
+                const int bin = row + b2;
+                int p = bin_start(bin);
+                const int p_end = bin_start(bin + 1);
+                if (same_bin) {  // bins are sorted by atom index
+                  while (p < p_end && bin_atoms(p) < i) {
+                    if (!half) {
+                      const int j = bin_atoms(p);
+                      const double dx = x(j, 0) - rx, dy = x(j, 1) - ry, dz = x(j, 2) - rz;
+                      if (dx * dx + dy * dy + dz * dz < R2) {
+                        if (c < cap) {
+                          nbr(i, c) = j;
+                          img(i, c) = code;
+                        }
+                        ++c;
+                      }
+                    }
+                    ++p;
+                  }
+                  if (p < p_end && bin_atoms(p) == i) ++p;  // i itself
+                }
+                for (; p < p_end; ++p) {
                   const int j = bin_atoms(p);
-                  if (same_bin && (j == i || (half && j < i))) continue;
                   const double dx = x(j, 0) - rx;
                   const double dy = x(j, 1) - ry;
                   const double dz = x(j, 2) - rz;

@@ -68,6 +68,9 @@ class NeighborList {
   // layout or s's periodicity changed, or the criterion above fails.
   std::vector<char> stale_systems(const Atoms& atoms) const;
   bool needs_rebuild(const Atoms& atoms) const;
+  // Rebuilds the systems s with stale[s] != 0 (update() and build() call it).
+  // Public only because CUDA forbids extended lambdas in private members.
+  void rebuild(Atoms& atoms, std::vector<char> stale);
 
   NeighborKind kind() const { return opt_.kind; }
   double cutoff() const { return cutoff_; }
@@ -84,7 +87,6 @@ class NeighborList {
  private:
   double cutoff_ = 0;
   NeighborOptions opt_;
-  void rebuild(Atoms& atoms, std::vector<char> stale);
 
   int builds_ = 0;
   long long systems_built_ = 0;
