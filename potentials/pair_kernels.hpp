@@ -70,7 +70,10 @@ struct PairHalfKernel {
   Kokkos::View<double* [3]> x;
   FScatter f;
   EScatter e;
-  WScatter w;
+  WScatter w;  // per-atom virials (PerAtomVirial): scattered to j as well
+  // Without per-atom virials only row i is written, by the thread that owns
+  // i: assigned directly, no per-thread duplicate to reset and reduce.
+  Kokkos::View<double* [6]> w_own;
   Kokkos::View<const int*> type, element_of_type, sys, count;
   Kokkos::View<const int**> nbr, img;
   Kokkos::View<const Box*> boxes;
@@ -110,8 +113,12 @@ struct PairHalfKernel {
     }
     for (int d = 0; d < 3; ++d) fa(i, d) += fi[d];
     if (Energy) ea(i) += ei_sum;
-    if (Virial)
-      for (int c = 0; c < 6; ++c) wa(i, c) += wi[c];
+    if (Virial) {
+      if (PerAtomVirial)
+        for (int c = 0; c < 6; ++c) wa(i, c) += wi[c];
+      else
+        for (int c = 0; c < 6; ++c) w_own(i, c) = wi[c];
+    }
   }
 };
 
@@ -144,20 +151,22 @@ void compute_pair_virial(const Pair& pair, const Atoms& atoms, const NeighborLis
   }
   Kokkos::deep_copy(out.force, 0.0);
   if (Energy) Kokkos::deep_copy(out.energy, 0.0);
-  if (Virial) Kokkos::deep_copy(out.virial, 0.0);
+  if (PerAtomVirial) Kokkos::deep_copy(out.virial, 0.0);
   auto fs = Kokkos::Experimental::create_scatter_view(out.force);
   auto es = Kokkos::Experimental::create_scatter_view(
       Energy ? out.energy : Kokkos::View<double*>("no_energy", 0));
-  // No virial asked: scatter into an empty view rather than duplicating N x 6.
+  // Only per-atom virials are scattered; otherwise an empty scatter view
+  // rather than duplicating N x 6 per thread (w_own takes the rows).
   auto ws = Kokkos::Experimental::create_scatter_view(
-      Virial ? out.virial : Kokkos::View<double* [6]>("no_virial", 0));
+      PerAtomVirial ? out.virial : Kokkos::View<double* [6]>("no_virial", 0));
   PairHalfKernel<Pair, Virial, PerAtomVirial, Energy, decltype(fs), decltype(es), decltype(ws)> k{
-      pair, {}, fs, es, ws, {}, {}, {}, {}, {}, {}, {}};
+      pair, {}, fs, es, ws, {}, {}, {}, {}, {}, {}, {}, {}};
   fill_common(k, atoms, list, element_of_type);
+  if (Virial && !PerAtomVirial) k.w_own = out.virial;
   Kokkos::parallel_for("kprop::pair_half", policy, k);
   Kokkos::Experimental::contribute(out.force, fs);
   if (Energy) Kokkos::Experimental::contribute(out.energy, es);
-  if (Virial) Kokkos::Experimental::contribute(out.virial, ws);
+  if (PerAtomVirial) Kokkos::Experimental::contribute(out.virial, ws);
 }
 
 template <class Pair>

@@ -324,6 +324,7 @@ void NeighborList::rebuild(Atoms& atoms, std::vector<char> stale) {
   auto sys = atoms.system;
   auto boxes = atoms.boxes;
   const double R2 = R * R;
+  const double rc2 = cutoff_ * cutoff_;
   int ntodo = 0;
   for (;;) {
     // The atoms of the stale systems, in order.
@@ -423,7 +424,25 @@ void NeighborList::rebuild(Atoms& atoms, std::vector<char> stale) {
           // A bin whose lower bound on the distance, sum_d (gap_d width_d)^2
           // times g.metric, reaches R^2 holds no neighbor.
           const double lim = R2 / g.metric;
-          int c = 0;
+          // The row holds the pairs within the cutoff first, then those in
+          // the skin, each group in the order found: the kernels' cutoff
+          // test then mostly goes one way, then the other, instead of
+          // mispredicting (perf: per-thread times differed by 1.5x with
+          // equal pair counts). Skin pairs are parked at the row's end
+          // meanwhile and moved down after the stencil.
+          int c_in = 0, c_out = 0;
+          auto keep = [&](const int j, const int code, const double r2) {
+            if (r2 >= R2) return;
+            if (c_in + c_out < cap) {
+              const int slot = r2 < rc2 ? c_in : cap - 1 - c_out;
+              nbr(i, slot) = j;
+              img(i, slot) = code;
+            }
+            if (r2 < rc2)
+              ++c_in;
+            else
+              ++c_out;
+          };
           // Half list (Newton's third law): the pair (i, j + shift) seen from
           // i at stencil offset o is seen from j at offset -o, so it is kept
           // at the lexicographically positive offset only (the loops start
@@ -464,13 +483,7 @@ void NeighborList::rebuild(Atoms& atoms, std::vector<char> stale) {
                     if (!half) {
                       const int j = bin_atoms(p);
                       const double dx = x(j, 0) - rx, dy = x(j, 1) - ry, dz = x(j, 2) - rz;
-                      if (dx * dx + dy * dy + dz * dz < R2) {
-                        if (c < cap) {
-                          nbr(i, c) = j;
-                          img(i, c) = code;
-                        }
-                        ++c;
-                      }
+                      keep(j, code, dx * dx + dy * dy + dz * dz);
                     }
                     ++p;
                   }
@@ -481,14 +494,26 @@ void NeighborList::rebuild(Atoms& atoms, std::vector<char> stale) {
                   const double dx = x(j, 0) - rx;
                   const double dy = x(j, 1) - ry;
                   const double dz = x(j, 2) - rz;
-                  if (dx * dx + dy * dy + dz * dz >= R2) continue;
-                  if (c < cap) {
-                    nbr(i, c) = j;
-                    img(i, c) = code;
-                  }
-                  ++c;
+                  keep(j, code, dx * dx + dy * dy + dz * dz);
                 }
               }
+            }
+          }
+          const int c = c_in + c_out;
+          if (c <= cap) {
+            // Back segment [cap - c_out, cap) holds the skin pairs in reverse
+            // order: reverse it in place, then move it down to c_in (forward
+            // copy, the destination never passes the source).
+            for (int a = cap - c_out, b2 = cap - 1; a < b2; ++a, --b2) {
+              const int tj = nbr(i, a), tc = img(i, a);
+              nbr(i, a) = nbr(i, b2);
+              img(i, a) = img(i, b2);
+              nbr(i, b2) = tj;
+              img(i, b2) = tc;
+            }
+            for (int t = 0; t < c_out; ++t) {
+              nbr(i, c_in + t) = nbr(i, cap - c_out + t);
+              img(i, c_in + t) = img(i, cap - c_out + t);
             }
           }
           cnt(i) = c;
