@@ -87,3 +87,19 @@ split_list() {
   awk 'NR % 2 == 1' "$work/list.txt" >"$work/list.a.txt"
   awk 'NR % 2 == 0' "$work/list.txt" >"$work/list.b.txt"
 }
+
+# The head of a deck over $work/structures.xyz (Cu-Ni cells) with $pot, Onat &
+# Durukanoglu's Cu-Ni EAM: cuni_deck_head COMMENT; the caller appends [[task]].
+cuni_deck_head() {
+  cat <<EOF
+# $1
+[potential]
+style = "eam/alloy"
+file = "$pot"
+species = ["Ni", "Cu"]
+
+[[structure]]
+name = "set"
+files = "structures.xyz"
+EOF
+}

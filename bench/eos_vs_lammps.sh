@@ -61,16 +61,8 @@ work=$(mktemp -d /tmp/kprop-eos-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi
 summary=$("$python" "$here/make_cells.py" "$work" --n "$n" --seed "$seed")
 split_list
-cat >"$work/eos.toml" <<EOF2
-# bench/eos_vs_lammps.sh: every cell's equation of state, one batch
-[potential]
-style = "eam/alloy"
-file = "$pot"
-species = ["Ni", "Cu"]
-
-[[structure]]
-name = "set"
-files = "structures.xyz"
+{ cuni_deck_head "bench/eos_vs_lammps.sh: every cell's equation of state, one batch"
+  cat <<EOF2
 
 [[task]]
 type = "eos"
@@ -78,6 +70,7 @@ name = "eos"
 points = 11
 volume_range = $range
 EOF2
+} >"$work/eos.toml"
 lmp_args=(-in "$here/in.eos_loop.lmp" -var pot "$pot" -var r "$range" -log none -screen none)
 cat >"$work/loop2.sh" <<EOF2
 "$lmp" ${lmp_args[*]} -var list list.a.txt >lmp_loop2.a.out 2>&1 &

@@ -80,16 +80,8 @@ if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in 
 summary=$("$python" "$here/make_structures.py" "$work" --n "$n" --seed "$seed")
 split_list
 for alg in cg fire; do
-  cat >"$work/$alg.toml" <<EOF
-# bench/relax_vs_lammps.sh: every structure relaxed in atoms and cell, one batch
-[potential]
-style = "eam/alloy"
-file = "$pot"
-species = ["Ni", "Cu"]
-
-[[structure]]
-name = "set"
-files = "structures.xyz"
+  { cuni_deck_head "bench/relax_vs_lammps.sh: every structure relaxed in atoms and cell, one batch"
+    cat <<EOF
 
 [[task]]
 type = "relax"
@@ -100,6 +92,7 @@ fmax = 1e-3
 stress_tol = 0.01
 max_steps = 10000
 EOF
+  } >"$work/$alg.toml"
 done
 cat >"$work/each.sh" <<EOF
 # the usual scripted loop: one lmp per structure
