@@ -28,10 +28,8 @@ while [ $# -gt 0 ]; do
 done
 [ "$virials" = both ] && virials="on off"
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-fi
-cmake --build "$build" -j2 --target kprop_bench_batch >/dev/null
+. "$root/bench/bench_lib.sh"
+build_target kprop_bench_batch
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 for v in $virials; do

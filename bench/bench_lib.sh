@@ -103,3 +103,12 @@ name = "set"
 files = "structures.xyz"
 EOF
 }
+
+# Builds TARGET in $build (configured first if it is not yet, with Kokkos from
+# $Kokkos_ROOT or .deps/kokkos-openmp): build_target TARGET
+build_target() {
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
+  fi
+  cmake --build "$build" -j2 --target "$1" >/dev/null
+}

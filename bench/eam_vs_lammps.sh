@@ -46,16 +46,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-fi
-cmake --build "$build" -j2 --target kprop_bench_eam >/dev/null
+. "$root/bench/bench_lib.sh"
+build_target kprop_bench_eam
 bin=$build/bench/kprop_bench_eam
 lmp=${LMP:-lmp}
 mpirun=${MPIRUN:-mpirun}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-eam-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi

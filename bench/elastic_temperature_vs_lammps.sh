@@ -43,10 +43,7 @@ potdir=${KPROP_POTENTIALS:-/usr/share/lammps/potentials}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 . "$root/bench/bench_lib.sh"
 require_lmp_snap elastic_temperature_vs_lammps.sh
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-fi
-cmake --build "$build" -j2 --target kprop >/dev/null
+build_target kprop
 kprop=$build/drivers/kprop
 
 work=$(mktemp -d /tmp/kprop-elT-bench.XXXXXX)

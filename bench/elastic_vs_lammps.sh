@@ -63,11 +63,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+. "$root/bench/bench_lib.sh"
 if [ -z "$kprop" ]; then
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-  fi
-  cmake --build "$build" -j2 --target kprop >/dev/null
+  build_target kprop
   kprop=$build/drivers/kprop
 fi
 kprop=$(realpath "$kprop")
@@ -75,8 +73,6 @@ lmp=${LMP:-lmp}
 mpirun=${MPIRUN:-mpirun}
 python=${PYTHON:-/usr/bin/python3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-elastic-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi

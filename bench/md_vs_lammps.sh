@@ -44,11 +44,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+. "$root/bench/bench_lib.sh"
 if [ -z "$kprop" ]; then  # --kprop BIN: that binary, as it is
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-  fi
-  cmake --build "$build" -j2 --target kprop >/dev/null
+  build_target kprop
   kprop=$build/drivers/kprop
 fi
 lmp=${LMP:-lmp}
@@ -56,8 +54,6 @@ mpirun=${MPIRUN:-mpirun}
 pot=/usr/share/lammps/potentials/Cu_mishin1.eam.alloy
 [ -n "${KPROP_POTENTIALS:-}" ] && [ -f "$KPROP_POTENTIALS/Cu_mishin1.eam.alloy" ] && pot=$KPROP_POTENTIALS/Cu_mishin1.eam.alloy
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-
-. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-md-bench.XXXXXX)
 if [ $keep = 0 ]; then trap 'rm -rf "$work"' EXIT; else echo "# outputs kept in $work"; fi

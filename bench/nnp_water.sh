@@ -39,14 +39,11 @@ done
 pot=$shared/reference/n2p2/H2O_RPBE-D3
 [ -f "$pot/input.nn" ] || { echo "$0: $pot not found (set KPROP_SHARED)" >&2; exit 2; }
 
+. "$root/bench/bench_lib.sh"
 if [ -z "$kprop" ]; then
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-  fi
-  cmake --build "$build" -j2 --target kprop >/dev/null
+  build_target kprop
   kprop=$build/drivers/kprop
 fi
-. "$root/bench/bench_lib.sh"
 
 work=$(mktemp -d /tmp/kprop-nnp-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

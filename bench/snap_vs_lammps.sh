@@ -59,10 +59,7 @@ for f in "$potdir/$pot.snapcoeff" "$potdir/$pot.snapparam"; do
   [ -f "$f" ] || { echo "snap_vs_lammps.sh: $f not found (set KPROP_POTENTIALS)" >&2; exit 1; }
 done
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DKokkos_ROOT="${Kokkos_ROOT:-$root/.deps/kokkos-openmp}" >/dev/null
-fi
-cmake --build "$build" -j2 --target kprop >/dev/null
+build_target kprop
 kprop=$build/drivers/kprop
 
 
