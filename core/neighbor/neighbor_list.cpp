@@ -162,8 +162,15 @@ std::vector<char> NeighborList::stale_systems(const Atoms& atoms) const {
   // Per system: F = h0^{-1} h (row vectors) and the largest |d_i| allowed,
   // (sigma_min(F) R - r_c) / 2; a negative limit means stale whatever moved.
   const double R = cutoff_ + opt_.skin;
-  Kokkos::View<double* [10]> limits("neighbor_limits", nsys);
-  auto lh = Kokkos::create_mirror_view(limits);
+  // Scratch kept between calls (MD checks every step): no allocation here.
+  if (static_cast<int>(limits_.extent(0)) != nsys) {
+    limits_ = Kokkos::View<double* [10]>("neighbor_limits", nsys);
+    limits_h_ = Kokkos::create_mirror_view(limits_);
+    stale_flag_ = Kokkos::View<int*>("neighbor_stale", nsys);
+    stale_flag_h_ = Kokkos::create_mirror_view(stale_flag_);
+  }
+  auto limits = limits_;
+  auto lh = limits_h_;
   for (int s = 0; s < nsys; ++s) {
     const Box& b0 = boxes_at_build_[s];
     const Box& b = atoms.box(s);
@@ -188,7 +195,8 @@ std::vector<char> NeighborList::stale_systems(const Atoms& atoms) const {
     stale[s] = lh(s, 9) < 0;
   }
   Kokkos::deep_copy(limits, lh);
-  Kokkos::View<int*> flag("neighbor_stale", nsys);
+  auto flag = stale_flag_;
+  Kokkos::deep_copy(flag, 0);
   auto x = atoms.x;
   auto x0 = x_at_build_;
   auto sys = atoms.system;
@@ -204,7 +212,8 @@ std::vector<char> NeighborList::stale_systems(const Atoms& atoms) const {
         }
         if (d2 > limits(s, 9)) Kokkos::atomic_fetch_max(&flag(s), 1);
       });
-  auto fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), flag);
+  auto fh = stale_flag_h_;
+  Kokkos::deep_copy(fh, flag);
   for (int s = 0; s < nsys; ++s) stale[s] = stale[s] || fh(s);
   return stale;
 }

@@ -96,6 +96,11 @@ class NeighborList {
   std::vector<int> first_at_build_;
   // Scratch of the build, kept between builds (no allocation per build).
   Kokkos::View<int*> atom_bin_, bin_count_, bin_start_, bin_atoms_, todo_;
+  // Scratch of stale_systems (per-system F and limit, stale flags).
+  mutable Kokkos::View<double* [10]> limits_;
+  mutable Kokkos::View<double* [10]>::HostMirror limits_h_;
+  mutable Kokkos::View<int*> stale_flag_;
+  mutable Kokkos::View<int*>::HostMirror stale_flag_h_;
 };
 
 // r_ij = x_j + shift - x_i for neighbor k of atom i (device).
